@@ -1,0 +1,14 @@
+export { AnnotatorType, annotationToJSON, makeAnnotation, NO_EMBEDDINGS, type Annotation, type KnownAnnotatorType } from "./annotation.js";
+export { AnnotationColumnError } from "./errors.js";
+export {
+  ANNOTATOR_TYPE_KEY,
+  annotationField,
+  annotationListType,
+  annotationStructType,
+  declaredAnnotatorType,
+  type AnnotationListType,
+  type AnnotationStruct,
+} from "./schema.js";
+export { encodeAnnotationData, encodeAnnotations } from "./encode.js";
+export { decodeAnnotations } from "./decode.js";
+export { readUtf8, utf8Data } from "./utf8.js";

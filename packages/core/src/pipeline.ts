@@ -1,0 +1,177 @@
+import { annotationField, encodeAnnotationData } from "@kindling/annotation";
+import { makeData, RecordBatch, Schema, Struct, Table, type Data, type Field } from "apache-arrow";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { AnnotationBatch, columnSchemaOf, type ColumnSchema } from "./batch.js";
+import { PersistenceError, PipelineWiringError } from "./errors.js";
+import type { OutputParams } from "./params.js";
+import { loadStage, saveStage } from "./registry.js";
+import { AnnotatorApproach, Transformer, type PipelineStage } from "./stage.js";
+import type { StageTimings } from "./timings.js";
+
+export const PIPELINE_FORMAT = "kindling-pipeline";
+export const PIPELINE_FORMAT_VERSION = 1;
+
+type AnyStage = PipelineStage<OutputParams>;
+type AnyTransformer = Transformer<OutputParams>;
+
+export interface TransformOptions {
+  /** Receives the time spent per stage and in Arrow encoding. */
+  timings?: StageTimings;
+}
+
+/** An input schema for `fit()` without data: every column a stage reads that no stage writes is a text column. */
+function impliedSchema(stages: readonly AnyStage[]): ColumnSchema {
+  const schema: ColumnSchema = new Map();
+  const produced = new Set<string>();
+  for (const stage of stages) {
+    for (const col of stage.valueInputCols()) if (!produced.has(col)) schema.set(col, { kind: "values", type: "Utf8" });
+    produced.add(stage.get("outputCol"));
+  }
+  return schema;
+}
+
+/** Spark's Pipeline: an ordered list of stages; `fit` trains the approaches and checks the wiring. */
+export class Pipeline {
+  private stages: AnyStage[];
+
+  constructor(options: { stages: AnyStage[] } | AnyStage[] = []) {
+    this.stages = Array.isArray(options) ? [...options] : [...options.stages];
+  }
+
+  setStages(stages: AnyStage[]): this {
+    this.stages = [...stages];
+    return this;
+  }
+
+  getStages(): readonly AnyStage[] {
+    return this.stages;
+  }
+
+  /**
+   * Checks every stage's inputs against the columns available to it, fits the approaches (on the data as
+   * transformed by the stages before them) and returns the PipelineModel. With no data, the columns the stages
+   * read and nobody writes are taken to be text columns, like Spark's `fit(spark.createDataFrame([[""]]))`.
+   */
+  async fit(data?: Table): Promise<PipelineModel> {
+    let schema = data ? columnSchemaOf(data.schema) : impliedSchema(this.stages);
+    const needsData = this.stages.some((s) => s instanceof AnnotatorApproach);
+    let batch: AnnotationBatch | undefined;
+    if (needsData && data) batch = AnnotationBatch.fromArrow(data);
+    const fitted: AnyTransformer[] = [];
+    for (const stage of this.stages) {
+      schema = stage.transformSchema(schema);
+      let model: AnyTransformer;
+      if (stage instanceof AnnotatorApproach) {
+        model = await stage.fit(batch ?? AnnotationBatch.fromColumns({}));
+      } else if (stage instanceof Transformer) {
+        model = stage as AnyTransformer;
+      } else {
+        throw new PipelineWiringError(`stage ${stage.stageName} is neither a Transformer nor an AnnotatorApproach`);
+      }
+      fitted.push(model);
+      if (batch) await model.transformBatch(batch);
+    }
+    return new PipelineModel(fitted);
+  }
+}
+
+/** Spark's PipelineModel: fitted stages that add their output columns to a table. */
+export class PipelineModel {
+  constructor(readonly stages: readonly AnyTransformer[]) {}
+
+  /** Checks the wiring against an input schema and returns the output schema. */
+  transformSchema(schema: ColumnSchema): ColumnSchema {
+    return this.stages.reduce((s, stage) => stage.transformSchema(s), schema);
+  }
+
+  /** Runs every stage over a batch of rows in place (LightPipeline and the Arrow paths share this). */
+  async transformBatch(batch: AnnotationBatch, options: TransformOptions = {}): Promise<AnnotationBatch> {
+    for (const stage of this.stages) {
+      if (options.timings) await options.timings.time(stage.stageName, () => stage.transformBatch(batch));
+      else await stage.transformBatch(batch);
+    }
+    return batch;
+  }
+
+  /** A new Table: the input's columns plus every stage's output column, batch by batch. */
+  async transform(table: Table, options: TransformOptions = {}): Promise<Table> {
+    const out: RecordBatch[] = [];
+    for await (const batch of this.transformBatches(table.batches, options)) out.push(batch);
+    if (out.length === 0) {
+      this.transformSchema(columnSchemaOf(table.schema));
+      return new Table(this.outputSchema(table.schema));
+    }
+    return new Table(out);
+  }
+
+  /** Streams Arrow record batches through the pipeline, yielding each annotated batch in order. */
+  async *transformBatches(batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>, options: TransformOptions = {}): AsyncGenerator<RecordBatch> {
+    let rowOffset = 0;
+    let checked = false;
+    for await (const input of batches) {
+      if (!checked) {
+        this.transformSchema(columnSchemaOf(input.schema));
+        checked = true;
+      }
+      const batch = AnnotationBatch.fromArrow(input, rowOffset);
+      await this.transformBatch(batch, options);
+      const encode = () => appendColumns(input, batch);
+      yield options.timings ? await options.timings.time("arrow-encode", encode) : encode();
+      rowOffset += input.numRows;
+    }
+  }
+
+  private outputSchema(input: Schema): Schema {
+    const fields: Field[] = [...input.fields];
+    const types = this.transformSchema(columnSchemaOf(input));
+    for (const stage of this.stages) {
+      const col = stage.get("outputCol");
+      const kind = types.get(col);
+      if (kind?.kind === "annotations") fields.push(annotationField(col, kind.annotatorType));
+    }
+    return new Schema(fields, input.metadata);
+  }
+
+  async save(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const stages = this.stages.map((stage, i) => ({ dir: `stages/${String(i).padStart(2, "0")}_${stage.stageName}`, class: stage.stageName }));
+    for (let i = 0; i < this.stages.length; i++) await saveStage(this.stages[i]!, join(dir, stages[i]!.dir));
+    const metadata = { format: PIPELINE_FORMAT, formatVersion: PIPELINE_FORMAT_VERSION, stages };
+    await writeFile(join(dir, "pipeline.json"), JSON.stringify(metadata, null, 2) + "\n");
+  }
+
+  static async load(dir: string): Promise<PipelineModel> {
+    const path = join(dir, "pipeline.json");
+    let metadata: { format: string; formatVersion: number; stages: { dir: string }[] };
+    try {
+      metadata = JSON.parse(await readFile(path, "utf8"));
+    } catch (e) {
+      throw new PersistenceError(path, `cannot read the saved pipeline: ${(e as Error).message}`);
+    }
+    if (metadata.format !== PIPELINE_FORMAT) throw new PersistenceError(path, `not a Kindling pipeline (format "${metadata.format}")`);
+    if (metadata.formatVersion > PIPELINE_FORMAT_VERSION) {
+      throw new PersistenceError(path, `format version ${metadata.formatVersion} is newer than this Kindling reads (${PIPELINE_FORMAT_VERSION})`);
+    }
+    const stages: AnyTransformer[] = [];
+    for (const s of metadata.stages) {
+      const stage = await loadStage(join(dir, s.dir));
+      if (!(stage instanceof Transformer)) throw new PersistenceError(join(dir, s.dir), `stage ${stage.stageName} is not a fitted transformer`);
+      stages.push(stage);
+    }
+    return new PipelineModel(stages);
+  }
+}
+
+/** Encodes the batch's new annotation columns to Arrow (once, here) and appends them to the input batch. */
+function appendColumns(input: RecordBatch, batch: AnnotationBatch): RecordBatch {
+  const fields: Field[] = [...input.schema.fields];
+  const children: Data[] = [...input.data.children];
+  for (const output of batch.outputs()) {
+    const data = encodeAnnotationData(output.rows);
+    fields.push(annotationField(output.name, output.annotatorType, data.type));
+    children.push(data);
+  }
+  const schema = new Schema(fields, input.schema.metadata);
+  return new RecordBatch(schema, makeData({ type: new Struct(fields), length: input.numRows, nullCount: 0, children }));
+}
