@@ -53,8 +53,8 @@ function decodeChunk(list: Data, column: string, index: Map<string, number>, exp
       out.push([]);
       continue;
     }
-    const from = Number(offsets[list.offset + r]);
-    const to = Number(offsets[list.offset + r + 1]);
+    const from = Number(offsets[r]);
+    const to = Number(offsets[r + 1]);
     const row: Annotation[] = new Array(to - from);
     for (let j = from; j < to; j++) {
       // Struct-level nulls count as a null annotation.
@@ -85,7 +85,7 @@ function stringReader(data: Data, column: string, fieldName: string): Reader<str
     const indices = data.values as ArrayLike<number>;
     return (j) => {
       if (!data.getValid(j)) return null;
-      const k = Number(indices[data.offset + j]);
+      const k = Number(indices[j]);
       let s = cache.get(k);
       if (s === undefined) {
         s = dictionary.get(k) as string;
@@ -105,7 +105,7 @@ function intReader(data: Data, column: string, fieldName: string): Reader<number
     throw new AnnotationColumnError(column, undefined, `field "${fieldName}" must be an integer, found ${data.type}`);
   }
   const values = data.values as ArrayLike<number | bigint>;
-  return (j) => (data.getValid(j) ? Number(values[data.offset + j]) : null);
+  return (j) => (data.getValid(j) ? Number(values[j]) : null);
 }
 
 function metadataReader(data: Data | undefined, column: string): Reader<Record<string, string>> {
@@ -120,8 +120,8 @@ function metadataReader(data: Data | undefined, column: string): Reader<Record<s
   return (j) => {
     const meta: Record<string, string> = {};
     if (!data.getValid(j)) return meta;
-    const to = offsets[data.offset + j + 1]!;
-    for (let e = offsets[data.offset + j]!; e < to; e++) {
+    const to = offsets[j + 1]!;
+    for (let e = offsets[j]!; e < to; e++) {
       const key = readKey(e);
       if (key !== null) meta[key] = readValue(e) ?? "";
     }
@@ -139,8 +139,8 @@ function embeddingsReader(data: Data | undefined, column: string): Reader<Float3
   const offsets = data.valueOffsets as Int32Array;
   return (j) => {
     if (!data.getValid(j)) return NO_EMBEDDINGS;
-    const from = values.offset + offsets[data.offset + j]!;
-    const to = values.offset + offsets[data.offset + j + 1]!;
+    const from = offsets[j]!;
+    const to = offsets[j + 1]!;
     if (from === to) return NO_EMBEDDINGS;
     // Copy: a view would pin the whole Arrow buffer for as long as one annotation lives.
     return Float32Array.from(floats.subarray(from, to));

@@ -34,11 +34,11 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-/** Reads value `index` of a Utf8 Data chunk (index relative to the chunk, offsets honoured). */
+/** Reads value `index` of a Utf8 Data chunk. Arrow JS slices offset and data buffers on `slice`, so no `data.offset` here. */
 export function readUtf8(data: Data<Utf8> | Data<LargeUtf8>, index: number): string {
   const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-  const start = Number(offsets[data.offset + index]);
-  const end = Number(offsets[data.offset + index + 1]);
+  const start = Number(offsets[index]);
+  const end = Number(offsets[index + 1]);
   const bytes = data.values;
   // ASCII fast path: decoding tiny strings through TextDecoder dominates otherwise.
   if (end - start <= 32) {

@@ -119,8 +119,8 @@ export abstract class AnnotatorModel<P extends StageParams = StageParams> extend
       if (!kind) {
         throw this.wiringError(`input column "${culprit}" does not exist (available: ${[...schema.keys()].join(", ") || "none"}); expected annotator type "${type}"`);
       }
-      const actual = kind.kind === "annotations" ? `annotator type "${kind.annotatorType}"` : `a plain ${kind.type} column`;
-      throw this.wiringError(`input column "${culprit}" has ${actual}, expected annotator type "${type}"`);
+      const actual = kind.kind === "annotations" ? `has annotator type "${kind.annotatorType}"` : `is a plain column (${kind.type})`;
+      throw this.wiringError(`input column "${culprit}" ${actual}, expected annotator type "${type}"`);
     });
   }
 

@@ -1,0 +1,31 @@
+// Prints one line for the whole monorepo from each package's vitest JSON report:
+// "Tests: N passed, N failed" (the form CI reads), and fails if a package ran no test.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const roots = ["packages", "apps"];
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const missing = [];
+for (const root of roots) {
+  if (!existsSync(root)) continue;
+  for (const name of readdirSync(root)) {
+    const dir = join(root, name);
+    if (!existsSync(join(dir, "package.json"))) continue;
+    const report = join(dir, "test-results", "vitest.json");
+    if (!existsSync(report)) {
+      missing.push(dir);
+      continue;
+    }
+    const r = JSON.parse(readFileSync(report, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+    skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    console.log(`  ${dir} (${r.numPassedTests} ok, ${r.numFailedTests} failing)`);
+  }
+}
+for (const dir of missing) console.log(`${dir}: no test report (its tests did not run)`);
+failed += missing.length;
+console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 || skipped > 0 || passed === 0 ? 1 : 0);

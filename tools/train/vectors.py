@@ -1,0 +1,119 @@
+"""Domain word vectors: tokenise the shared text corpora, train gensim Word2Vec/FastText, export.
+
+  /usr/bin/python3 -m tools.train.vectors                      # skip-gram 100-d -> tools/out/embeddings
+  /usr/bin/python3 -m tools.train.vectors --algo fasttext --out tools/out/embeddings-ft
+  /usr/bin/python3 -m tools.train.vectors --smoke              # 2k lines, 1 epoch
+
+Input: a tokenised text file, one sentence per line, tokens separated by single spaces (Kindling's TS
+tokenizer writes it; until then `--tokenize` makes it with the Python stand-in from data/text/*.txt.gz,
+never MTSamples). Output: the kindling-embeddings directory described in README.md.
+"""
+import argparse
+import gzip
+import json
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import embeddings, paths
+from .standin_tokenize import split_sentences, tokenize
+
+CORPUS = paths.OUT / "vectors" / "corpus.tok.txt"
+
+
+def tokenize_corpus(out_path, max_lines=None):
+    """STAND-IN: data/text/*.txt.gz -> one tokenised sentence per line (original case)."""
+    files = sorted(p for p in paths.TEXT_DIR.glob("*.txt.gz"))
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    n_lines = n_tok = 0
+    with open(out_path, "w", encoding="utf-8") as out:
+        for p in files:
+            with gzip.open(p, "rt", encoding="utf-8") as f:
+                for i, doc in enumerate(f):
+                    if max_lines and i >= max_lines:
+                        break
+                    for s, e in split_sentences(doc.rstrip("\n")):
+                        toks = [t for t, _, _ in tokenize(doc[s:e])]
+                        if toks:
+                            out.write(" ".join(toks) + "\n")
+                            n_lines += 1
+                            n_tok += len(toks)
+    print(f"tokenised {[p.name for p in files]} -> {out_path}: {n_lines} sentences, {n_tok} tokens")
+
+
+class Sentences:
+    """Re-iterable corpus for gensim (it streams once for the vocabulary, then once per epoch)."""
+
+    def __init__(self, path, lowercase):
+        self.path, self.lowercase = path, lowercase
+
+    def __iter__(self):
+        with open(self.path, encoding="utf-8") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                yield (line.lower() if self.lowercase else line).split(" ")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default=str(CORPUS), help="tokenised text, one sentence per line")
+    ap.add_argument("--tokenize", action="store_true", help="(re)build --corpus with the stand-in tokeniser")
+    ap.add_argument("--out", default=str(paths.EMBEDDINGS_DIR))
+    ap.add_argument("--algo", choices=["skipgram", "fasttext"], default="skipgram")
+    ap.add_argument("--dim", type=int, default=100)
+    ap.add_argument("--window", type=int, default=5)
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--min-count", type=int, default=3)
+    ap.add_argument("--max-vocab", type=int, default=40000, help="keep the most frequent words (size cap)")
+    ap.add_argument("--case-sensitive", action="store_true", help="default: lowercase for training and lookup")
+    ap.add_argument("--dtype", choices=["float16", "float32"], default="float16")
+    ap.add_argument("--storage-ref", default="embeddings_clinical_open")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--smoke", action="store_true", help="2k documents per file, 1 epoch")
+    args = ap.parse_args(argv)
+    logging.basicConfig(format="%(asctime)s %(message)s", level=logging.WARNING)
+
+    corpus = Path(args.corpus)
+    if args.smoke:
+        corpus = corpus.with_name("corpus.smoke.tok.txt")
+        args.epochs = 1
+        args.out = args.out if args.out != str(paths.EMBEDDINGS_DIR) else str(paths.OUT / "embeddings-smoke")
+    if args.tokenize or not corpus.exists():
+        tokenize_corpus(corpus, max_lines=2000 if args.smoke else None)
+
+    from gensim.models import FastText, Word2Vec  # imported late: slow import
+
+    t0 = time.time()
+    sents = Sentences(corpus, lowercase=not args.case_sensitive)
+    common = dict(vector_size=args.dim, window=args.window, min_count=args.min_count, sg=1, negative=5,
+                  sample=1e-4, workers=args.workers, seed=args.seed, epochs=args.epochs,
+                  max_final_vocab=args.max_vocab)
+    if args.algo == "fasttext":
+        model = FastText(sentences=sents, min_n=3, max_n=6, bucket=200000, **common)
+    else:
+        model = Word2Vec(sentences=sents, **common)
+    secs = time.time() - t0
+    kv = model.wv
+    words = list(kv.index_to_key)[: args.max_vocab]  # already sorted by frequency
+    mat = np.stack([kv[w] for w in words])
+    meta = embeddings.write(
+        args.out, words, mat, storage_ref=args.storage_ref, case_sensitive=args.case_sensitive,
+        dtype=args.dtype,
+        source={
+            "corpus": "shared/data/text/*.txt.gz (medquad, ohsumed, medical_abstracts, craft_ccby, pubmedqa)",
+            "tokenizer": "tools/train/standin_tokenize.py (stand-in)" if corpus.name.startswith("corpus") else str(corpus),
+            "algorithm": "word2vec skip-gram" if args.algo == "skipgram" else "fastText skip-gram (subword vectors not exported)",
+            "trainer": "gensim", "window": args.window, "epochs": args.epochs, "minCount": args.min_count,
+            "maxVocab": args.max_vocab, "seed": args.seed, "oov": "zero vector",
+        },
+    )
+    size = sum(f.stat().st_size for f in Path(args.out).iterdir())
+    print(json.dumps(meta))
+    print(f"trained {args.algo} in {secs:.0f}s; {len(words)} words x {args.dim} -> {args.out} ({size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
