@@ -8,11 +8,17 @@ import { utf8Data } from "./utf8.js";
  * filled in a single pass, then assembled with `makeData`. Row-wise builders were measured at ~75k
  * annotations/s, far below what the pipeline produces.
  */
-export function encodeAnnotations(rows: readonly (readonly Annotation[])[]): Vector<AnnotationListType> {
-  return makeVector(encodeAnnotationData(rows));
+export function encodeAnnotations(rows: readonly (readonly Annotation[])[], options?: EncodeOptions): Vector<AnnotationListType> {
+  return makeVector(encodeAnnotationData(rows, options));
 }
 
-export function encodeAnnotationData(rows: readonly (readonly Annotation[])[]): Data<AnnotationListType> {
+export interface EncodeOptions {
+  /** Write the `embeddings` vectors (default true). Off, every annotation gets an empty list: vectors stay in memory only. */
+  includeEmbeddings?: boolean;
+}
+
+export function encodeAnnotationData(rows: readonly (readonly Annotation[])[], options: EncodeOptions = {}): Data<AnnotationListType> {
+  const includeEmbeddings = options.includeEmbeddings ?? true;
   const listType = annotationListType();
   const structType = listType.valueType;
   const fields = structType.children;
@@ -54,14 +60,14 @@ export function encodeAnnotationData(rows: readonly (readonly Annotation[])[]): 
         metaValues.push(a.metadata[key]!);
       }
       metaOffsets[i + 1] = metaKeys.length;
-      embTotal += a.embeddings.length;
+      if (includeEmbeddings) embTotal += a.embeddings.length;
       embOffsets[i + 1] = embTotal;
       i++;
     }
   }
 
   const embValues = new Float32Array(embTotal);
-  if (embTotal > 0) {
+  if (includeEmbeddings && embTotal > 0) {
     i = 0;
     for (const row of rows) for (const a of row) embValues.set(a.embeddings, embOffsets[i++]!);
   }

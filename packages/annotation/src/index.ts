@@ -9,6 +9,6 @@ export {
   type AnnotationListType,
   type AnnotationStruct,
 } from "./schema.js";
-export { encodeAnnotationData, encodeAnnotations } from "./encode.js";
+export { encodeAnnotationData, encodeAnnotations, type EncodeOptions } from "./encode.js";
 export { decodeAnnotations } from "./decode.js";
 export { readUtf8, utf8Data } from "./utf8.js";

@@ -39,8 +39,13 @@ export function annotationListType(): AnnotationListType {
 }
 
 /** The Arrow field of an annotation column; the annotator type is also recorded in the field metadata. */
-export function annotationField(name: string, annotatorType: string, type: AnnotationListType = annotationListType()): Field<AnnotationListType> {
-  return new Field(name, type, true, new Map([[ANNOTATOR_TYPE_KEY, annotatorType]]));
+export function annotationField(
+  name: string,
+  annotatorType: string,
+  type: AnnotationListType = annotationListType(),
+  metadata: Readonly<Record<string, string>> = {},
+): Field<AnnotationListType> {
+  return new Field(name, type, true, new Map([...Object.entries(metadata), [ANNOTATOR_TYPE_KEY, annotatorType]]));
 }
 
 /** The annotator type a field declares in its metadata, if any. */

@@ -1,4 +1,4 @@
-import { decodeAnnotations, declaredAnnotatorType, type Annotation } from "@kindling/annotation";
+import { ANNOTATOR_TYPE_KEY, decodeAnnotations, declaredAnnotatorType, type Annotation } from "@kindling/annotation";
 import type { Schema, Vector } from "apache-arrow";
 
 /** A RecordBatch or a Table: anything with a schema and named column vectors. */
@@ -10,7 +10,14 @@ export interface ArrowColumns {
 import { PipelineWiringError } from "./errors.js";
 
 /** What a column holds, as far as wiring is concerned. */
-export type ColumnKind = { readonly kind: "annotations"; readonly annotatorType: string } | { readonly kind: "values"; readonly type: string };
+export type ColumnKind =
+  | {
+      readonly kind: "annotations";
+      readonly annotatorType: string;
+      /** Column-level facts a downstream stage checks, such as the `storageRef` of word embeddings. */
+      readonly metadata?: Readonly<Record<string, string>>;
+    }
+  | { readonly kind: "values"; readonly type: string };
 
 export type ColumnSchema = Map<string, ColumnKind>;
 
@@ -19,7 +26,12 @@ export function columnSchemaOf(schema: Schema): ColumnSchema {
   const out: ColumnSchema = new Map();
   for (const field of schema.fields) {
     const annotatorType = declaredAnnotatorType(field);
-    out.set(field.name, annotatorType ? { kind: "annotations", annotatorType } : { kind: "values", type: String(field.type) });
+    if (!annotatorType) {
+      out.set(field.name, { kind: "values", type: String(field.type) });
+      continue;
+    }
+    const metadata = Object.fromEntries([...field.metadata].filter(([k]) => k !== ANNOTATOR_TYPE_KEY));
+    out.set(field.name, { kind: "annotations", annotatorType, ...(Object.keys(metadata).length ? { metadata } : {}) });
   }
   return out;
 }

@@ -6,3 +6,4 @@ export { Pipeline, PipelineModel, PIPELINE_FORMAT, PIPELINE_FORMAT_VERSION, type
 export { loadStage, registerStage, saveStage, type StageLoader } from "./registry.js";
 export { AnnotatorApproach, AnnotatorModel, PipelineStage, Transformer, type RowInputs } from "./stage.js";
 export { StageTimings } from "./timings.js";
+export { MODELS_DIR_ENV, PretrainedModelError, resolvePretrained } from "./models.js";

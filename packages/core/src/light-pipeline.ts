@@ -18,6 +18,8 @@ export class LightPipeline {
     const col = model.stages.flatMap((s) => s.valueInputCols())[0];
     if (!col) throw new PipelineWiringError("LightPipeline needs a pipeline whose first stage reads a text column (a DocumentAssembler)");
     this.textCol = col;
+    // Same wiring check as a table transform, once, instead of per call.
+    model.transformSchema(new Map([[col, { kind: "values", type: "Utf8" }]]));
   }
 
   annotate(text: string): Promise<Record<string, string[]>>;

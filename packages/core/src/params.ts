@@ -9,7 +9,7 @@ export interface ParamSpec<T> {
 
 export type ParamSpecs<P> = { readonly [K in keyof P]: ParamSpec<P[K]> };
 
-export function param<T>(defaultValue: T, doc: string, validate?: (value: T) => string | undefined): ParamSpec<T> {
+export function param<T>(defaultValue: T, doc: string, validate?: (value: NoInfer<T>) => string | undefined): ParamSpec<T> {
   return validate ? { default: defaultValue, doc, validate } : { default: defaultValue, doc };
 }
 

@@ -78,7 +78,11 @@ export class Pipeline {
 
 /** Spark's PipelineModel: fitted stages that add their output columns to a table. */
 export class PipelineModel {
-  constructor(readonly stages: readonly AnyTransformer[]) {}
+  private readonly columnsWithoutArrowEmbeddings: ReadonlySet<string>;
+
+  constructor(readonly stages: readonly AnyTransformer[]) {
+    this.columnsWithoutArrowEmbeddings = new Set(stages.filter((s) => !s.includesEmbeddingsInArrow()).map((s) => s.get("outputCol")));
+  }
 
   /** Checks the wiring against an input schema and returns the output schema. */
   transformSchema(schema: ColumnSchema): ColumnSchema {
@@ -108,15 +112,13 @@ export class PipelineModel {
   /** Streams Arrow record batches through the pipeline, yielding each annotated batch in order. */
   async *transformBatches(batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>, options: TransformOptions = {}): AsyncGenerator<RecordBatch> {
     let rowOffset = 0;
-    let checked = false;
+    let types: ColumnSchema | undefined;
     for await (const input of batches) {
-      if (!checked) {
-        this.transformSchema(columnSchemaOf(input.schema));
-        checked = true;
-      }
+      types ??= this.transformSchema(columnSchemaOf(input.schema));
       const batch = AnnotationBatch.fromArrow(input, rowOffset);
       await this.transformBatch(batch, options);
-      const encode = () => appendColumns(input, batch);
+      const columnTypes = types;
+      const encode = () => appendColumns(input, batch, columnTypes, this.columnsWithoutArrowEmbeddings);
       yield options.timings ? await options.timings.time("arrow-encode", encode) : encode();
       rowOffset += input.numRows;
     }
@@ -128,7 +130,7 @@ export class PipelineModel {
     for (const stage of this.stages) {
       const col = stage.get("outputCol");
       const kind = types.get(col);
-      if (kind?.kind === "annotations") fields.push(annotationField(col, kind.annotatorType));
+      if (kind?.kind === "annotations") fields.push(annotationField(col, kind.annotatorType, undefined, kind.metadata));
     }
     return new Schema(fields, input.metadata);
   }
@@ -164,12 +166,13 @@ export class PipelineModel {
 }
 
 /** Encodes the batch's new annotation columns to Arrow (once, here) and appends them to the input batch. */
-function appendColumns(input: RecordBatch, batch: AnnotationBatch): RecordBatch {
+function appendColumns(input: RecordBatch, batch: AnnotationBatch, types: ColumnSchema, withoutEmbeddings: ReadonlySet<string>): RecordBatch {
   const fields: Field[] = [...input.schema.fields];
   const children: Data[] = [...input.data.children];
   for (const output of batch.outputs()) {
-    const data = encodeAnnotationData(output.rows);
-    fields.push(annotationField(output.name, output.annotatorType, data.type));
+    const data = encodeAnnotationData(output.rows, { includeEmbeddings: !withoutEmbeddings.has(output.name) });
+    const kind = types.get(output.name);
+    fields.push(annotationField(output.name, output.annotatorType, data.type, kind?.kind === "annotations" ? kind.metadata : undefined));
     children.push(data);
   }
   const schema = new Schema(fields, input.schema.metadata);

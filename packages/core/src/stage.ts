@@ -46,6 +46,11 @@ export abstract class PipelineStage<P extends OutputParams = StageParams> extend
   /** Checks this stage's inputs against the columns available and adds its output; throws a wiring error. */
   abstract transformSchema(schema: ColumnSchema): ColumnSchema;
 
+  /** Whether this stage's `embeddings` vectors are written to Arrow output (they always stay in memory). */
+  includesEmbeddingsInArrow(): boolean {
+    return true;
+  }
+
   /** Extra files next to `params.json` (model weights, vocabularies); most stages have none. */
   async saveArtifacts(_dir: string): Promise<void> {}
 
@@ -53,11 +58,12 @@ export abstract class PipelineStage<P extends OutputParams = StageParams> extend
     return new PipelineWiringError(`stage ${this.stageName} ("${this.uid}", output "${this.get("outputCol")}"): ${detail}`);
   }
 
-  protected addOutput(schema: ColumnSchema, annotatorType: string): ColumnSchema {
+  /** Adds this stage's output column; `metadata` travels with the column (and into the Arrow field). */
+  protected addOutput(schema: ColumnSchema, annotatorType: string, metadata?: Readonly<Record<string, string>>): ColumnSchema {
     const out = this.get("outputCol");
     if (schema.has(out)) throw this.wiringError(`output column "${out}" already exists`);
     const next = new Map(schema);
-    next.set(out, { kind: "annotations", annotatorType });
+    next.set(out, metadata ? { kind: "annotations", annotatorType, metadata } : { kind: "annotations", annotatorType });
     return next;
   }
 }
@@ -79,17 +85,19 @@ export abstract class AnnotatorModel<P extends StageParams = StageParams> extend
   abstract readonly inputAnnotatorTypes: readonly string[];
   abstract readonly outputAnnotatorType: string;
 
-  abstract annotate(inputs: RowInputs): Annotation[];
+  /** Annotates one row. Models backed by an async runtime (ONNX) may return a promise. */
+  abstract annotate(inputs: RowInputs): Annotation[] | Promise<Annotation[]>;
 
   /**
    * Annotates many rows at once. The default maps `annotate`; models that batch across rows (ONNX) override
    * it. Errors are wrapped with the row they happened on.
    */
-  annotateBatch(rows: readonly RowInputs[], rowOffset = 0): Annotation[][] | Promise<Annotation[][]> {
+  async annotateBatch(rows: readonly RowInputs[], rowOffset = 0): Promise<Annotation[][]> {
     const out: Annotation[][] = new Array(rows.length);
     for (let r = 0; r < rows.length; r++) {
       try {
-        out[r] = this.annotate(rows[r]!);
+        const result = this.annotate(rows[r]!);
+        out[r] = result instanceof Promise ? await result : result;
       } catch (e) {
         throw new StageRowError(this.stageName, this.get("outputCol"), rowOffset + r, e);
       }

@@ -1,0 +1,16 @@
+import { registerStage } from "@kindling/core";
+import { MedicalNerModel, type MedicalNerParams } from "./model.js";
+
+export { CharEncoder } from "./chars.js";
+export { CrfDecoder } from "./crf.js";
+export { NER_MODEL_FORMAT, NerModelError, readManifest, type NerManifest } from "./manifest.js";
+export { MedicalNerModel, type LabelCasing, type MedicalNerParams } from "./model.js";
+export { inferenceWindows, type InferenceWindow } from "./windows.js";
+
+/** Spark NLP's open-source name for the same annotator. */
+export { MedicalNerModel as NerDLModel } from "./model.js";
+
+registerStage("MedicalNerModel", {
+  packageName: "@kindling/medical-ner",
+  load: (params, dir) => MedicalNerModel.fromSaved(params as Partial<MedicalNerParams>, dir),
+});
