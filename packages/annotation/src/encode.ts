@@ -15,11 +15,16 @@ export function encodeAnnotations(rows: readonly (readonly Annotation[])[], opti
 export interface EncodeOptions {
   /** Write the `embeddings` vectors (default true). Off, every annotation gets an empty list: vectors stay in memory only. */
   includeEmbeddings?: boolean;
+  /**
+   * The list type to build, shared by every batch of one column: each `annotationListType()` carries a fresh
+   * dictionary id, and batches of one table must agree on it.
+   */
+  type?: AnnotationListType;
 }
 
 export function encodeAnnotationData(rows: readonly (readonly Annotation[])[], options: EncodeOptions = {}): Data<AnnotationListType> {
   const includeEmbeddings = options.includeEmbeddings ?? true;
-  const listType = annotationListType();
+  const listType = options.type ?? annotationListType();
   const structType = listType.valueType;
   const fields = structType.children;
 

@@ -1,4 +1,4 @@
-import { annotationField, encodeAnnotationData } from "@kindling/annotation";
+import { annotationField, annotationListType, encodeAnnotationData, type AnnotationListType } from "@kindling/annotation";
 import { makeData, RecordBatch, Schema, Struct, Table, type Data, type Field } from "apache-arrow";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -113,12 +113,14 @@ export class PipelineModel {
   async *transformBatches(batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>, options: TransformOptions = {}): AsyncGenerator<RecordBatch> {
     let rowOffset = 0;
     let types: ColumnSchema | undefined;
+    // One Arrow type per output column for the whole stream, so every batch has the same schema.
+    const arrowTypes = new Map<string, AnnotationListType>();
     for await (const input of batches) {
       types ??= this.transformSchema(columnSchemaOf(input.schema));
       const batch = AnnotationBatch.fromArrow(input, rowOffset);
       await this.transformBatch(batch, options);
       const columnTypes = types;
-      const encode = () => appendColumns(input, batch, columnTypes, this.columnsWithoutArrowEmbeddings);
+      const encode = () => appendColumns(input, batch, columnTypes, this.columnsWithoutArrowEmbeddings, arrowTypes);
       yield options.timings ? await options.timings.time("arrow-encode", encode) : encode();
       rowOffset += input.numRows;
     }
@@ -166,11 +168,19 @@ export class PipelineModel {
 }
 
 /** Encodes the batch's new annotation columns to Arrow (once, here) and appends them to the input batch. */
-function appendColumns(input: RecordBatch, batch: AnnotationBatch, types: ColumnSchema, withoutEmbeddings: ReadonlySet<string>): RecordBatch {
+function appendColumns(
+  input: RecordBatch,
+  batch: AnnotationBatch,
+  types: ColumnSchema,
+  withoutEmbeddings: ReadonlySet<string>,
+  arrowTypes: Map<string, AnnotationListType>,
+): RecordBatch {
   const fields: Field[] = [...input.schema.fields];
   const children: Data[] = [...input.data.children];
   for (const output of batch.outputs()) {
-    const data = encodeAnnotationData(output.rows, { includeEmbeddings: !withoutEmbeddings.has(output.name) });
+    let type = arrowTypes.get(output.name);
+    if (!type) arrowTypes.set(output.name, (type = annotationListType()));
+    const data = encodeAnnotationData(output.rows, { includeEmbeddings: !withoutEmbeddings.has(output.name), type });
     const kind = types.get(output.name);
     fields.push(annotationField(output.name, output.annotatorType, data.type, kind?.kind === "annotations" ? kind.metadata : undefined));
     children.push(data);

@@ -118,6 +118,16 @@ describe("Pipeline", () => {
     expect(Object.keys(timings.toJSON()).sort()).toEqual(["CapitalChunker", "TextToDocument", "WhitespaceTokenizer", "arrow-encode"]);
   });
 
+  it("transforms a table of several record batches into one consistent table", async () => {
+    const model = await new Pipeline(stages()).fit();
+    const a = tableFromArrays({ text: ["One Two"] });
+    const b = tableFromArrays({ text: ["three Four", "Five"] });
+    const out = await model.transform(a.concat(b));
+    expect(out.batches).toHaveLength(2);
+    expect(results(out, "chunk")).toEqual([["One", "Two"], ["Four"], ["Five"]]);
+    expect(results(tableFromIPC(tableToIPC(out)), "token")).toEqual([["One", "Two"], ["three", "Four"], ["Five"]]);
+  });
+
   it("produces output that survives Arrow IPC", async () => {
     const model = await new Pipeline(stages()).fit();
     const back = tableFromIPC(tableToIPC(await model.transform(input())));
