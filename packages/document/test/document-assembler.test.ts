@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DocumentAssembler } from "../src/index.js";
-import { modelCardNote } from "./model-card.js";
+import { modelCardNote } from "@kindling/fixtures";
 
 function documents(table: Table, column = "document"): Annotation[][] {
   const field = table.schema.fields.find((f) => f.name === column)!;

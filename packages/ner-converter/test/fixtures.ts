@@ -1,44 +1,8 @@
 import { AnnotatorType, makeAnnotation, type Annotation } from "@kindling/annotation";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 
-/** The model card Kindling mirrors, read from the shared folder beside the repository (never copied into it). */
-export const MODEL_CARD_PATH = fileURLToPath(new URL("../../../../shared/reference/model-card-ner_clinical_large_v2.md", import.meta.url));
+export { modelCardNote, modelCardResults, type ResultRow } from "@kindling/fixtures";
+import type { ResultRow } from "@kindling/fixtures";
 
-const card = () => readFileSync(MODEL_CARD_PATH, "utf8");
-
-/** The card's example note: the first `text = """..."""` string, verbatim (leading newline, trailing spaces). */
-export function modelCardNote(): string {
-  const match = /text = """([\s\S]*?)"""/.exec(card());
-  if (!match) throw new Error(`${MODEL_CARD_PATH}: no text = """...""" block`);
-  return match[1]!;
-}
-
-export interface ResultRow {
-  chunk: string;
-  begin: number;
-  end: number;
-  ner_label: string;
-}
-
-/** The rows of the card's "## Results" table (`|chunk|begin|end|ner_label|`), as published. */
-export function modelCardResults(): ResultRow[] {
-  const section = card().split("## Results")[1];
-  if (!section) throw new Error(`${MODEL_CARD_PATH}: no "## Results" section`);
-  const lines = section.split("```")[1]!.split("\n").filter((l) => l.startsWith("|"));
-  const header = cells(lines[0]!);
-  if (header.join(",") !== "chunk,begin,end,ner_label") throw new Error(`unexpected Results header: ${header.join(",")}`);
-  return lines.slice(2).map((line) => {
-    const [chunk, begin, end, label] = cells(line);
-    return { chunk: chunk!, begin: Number(begin), end: Number(end), ner_label: label! };
-  });
-}
-
-function cells(line: string): string[] {
-  return line.split("|").slice(1, -1).map((c) => c.trim());
-}
-
-/** A sentence annotation over text[begin..end]. */
 export function sentence(text: string, begin: number, end: number, index: number): Annotation {
   return makeAnnotation(AnnotatorType.DOCUMENT, begin, end, text.slice(begin, end + 1), { sentence: String(index) });
 }

@@ -1,19 +1,7 @@
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+export { modelCardNote } from "@kindling/fixtures";
 import { AnnotatorType, makeAnnotation, type Annotation } from "@kindling/annotation";
 import { AnnotationBatch } from "@kindling/core";
 import { detectSentences, type SentenceDetector, type SentenceOptions } from "../src/index.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** The example note of the model card we mirror, read from the file (it starts with "\n"). */
-export function modelCardNote(): string {
-  const card = readFileSync(resolve(here, "../../../../shared/reference/model-card-ner_clinical_large_v2.md"), "utf8");
-  const match = /text = """([\s\S]*?)"""/.exec(card);
-  if (!match) throw new Error("the model card has no text = \"\"\"...\"\"\" example");
-  return match[1]!;
-}
 
 /** The sentences `detectSentences` finds, as strings. */
 export function sentences(text: string, options?: Partial<SentenceOptions>): string[] {

@@ -1,0 +1,17 @@
+export { TARGET_LABELS, SPLITS, type CorpusDocument, type RawDocument, type RawMention, type Span, type Split, type TargetLabel } from "./types.js";
+export { CorpusFormatError } from "./errors.js";
+export { applySpanPolicy, emptyPolicyCounts, type LabelMapping, type SpanPolicyCounts } from "./span-policy.js";
+export { loadSource, sourceByName, SOURCES, type LoadedSource, type SourceDefinition } from "./sources.js";
+export { readAciNotes } from "./readers/aci.js";
+export { parseBratAnnotations, readBratDocument } from "./readers/brat.js";
+export { readIdList, readMaccrobat } from "./readers/maccrobat.js";
+export { CHIA_SPLIT_SEED, chiaSplit, chiaTrialId, readChia } from "./readers/chia.js";
+export { parsePubtator, readPubtator } from "./readers/pubtator.js";
+export { readNeuroTrialNer, readNeuroTrialNerSplit } from "./readers/neurotrialner.js";
+export { BATCH_SIZE, groupBySentence, KindlingTokenizer, type Token, type TokenizedSentence } from "./tokenize.js";
+export { assignBio, countChunks, emptyAlignmentCounts, type AlignmentCounts } from "./bio.js";
+export { conllFileName, convertSource, type SourceReport, type SplitCounts } from "./convert.js";
+export { COUNTS_FILE, GENERATED_BY, MANIFEST_FILE, manifestEntry, writeManifestAndCounts, type Manifest, type ManifestEntry } from "./manifest.js";
+export { formatReport } from "./report.js";
+export { listTextCorpora, sentenceLine, writeTokenCorpus, type TokenCorpusCounts } from "./text-tokens.js";
+export { DATA_DIR, DEFAULT_CONLL_OUT, DEFAULT_TOKENS_OUT, REPO_ROOT } from "./paths.js";
