@@ -13,6 +13,8 @@ for (const root of roots) {
   for (const name of readdirSync(root)) {
     const dir = join(root, name);
     if (!existsSync(join(dir, "package.json"))) continue;
+    // Packages without a test script (fixtures, tools) have nothing to report.
+    if (!JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts?.test) continue;
     const report = join(dir, "test-results", "vitest.json");
     if (!existsSync(report)) {
       missing.push(dir);

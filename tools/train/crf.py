@@ -88,7 +88,7 @@ class CRF(nn.Module):
 
 
 def viterbi_decode(emissions, lengths, trans, start, end):
-    """Batched Viterbi; the reference for the TypeScript decoder (same tie-break: lowest tag id wins)."""
+    """Batched Viterbi over constrained scores; the reference for the TypeScript decoder."""
     b, t_max, _ = emissions.shape
     lengths = torch.as_tensor(lengths)
     score = start + emissions[:, 0]
