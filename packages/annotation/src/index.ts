@@ -12,3 +12,4 @@ export {
 export { encodeAnnotationData, encodeAnnotations, type EncodeOptions } from "./encode.js";
 export { decodeAnnotations } from "./decode.js";
 export { readUtf8, utf8Data } from "./utf8.js";
+export { conllSafeToken, TOKEN_SPACE_REPLACEMENT } from "./token-text.js";

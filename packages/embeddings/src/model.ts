@@ -1,4 +1,4 @@
-import { AnnotatorType, makeAnnotation, type Annotation } from "@kindling/annotation";
+import { AnnotatorType, conllSafeToken, makeAnnotation, type Annotation } from "@kindling/annotation";
 import { AnnotatorModel, check, param, PipelineWiringError, resolvePretrained, type ColumnSchema, type ParamSpecs, type RowInputs, type StageParams } from "@kindling/core";
 import { readKindlingEmbeddings, writeKindlingEmbeddings } from "./formats/kindling.js";
 import type { EmbeddingsStorage } from "./storage.js";
@@ -109,8 +109,9 @@ export class WordEmbeddingsModel extends AnnotatorModel<WordEmbeddingsParams> {
   }
 
   /** Row of a word, honouring caseSensitive and the case fallbacks; -1 when out of vocabulary. */
-  lookup(word: string): number {
+  lookup(token: string): number {
     const storage = this.storage;
+    const word = conllSafeToken(token);
     let row = storage.row(word);
     if (row >= 0 || this.get("caseSensitive")) return row;
     const lower = word.toLowerCase();

@@ -1,7 +1,9 @@
+import { conllSafeToken } from "@kindling/annotation";
+
 /**
  * Token → character ids, bit for bit as the trainer computes them (tools/train/chars.py): code points, no case
  * folding; tokens longer than `maxChars` keep their first maxChars/2 and last maxChars - maxChars/2 code points;
- * unknown characters map to 1, padding is 0.
+ * unknown characters map to 1, padding is 0. Whitespace inside a token is read as U+00A0, as in the training files.
  */
 export const PAD_CHAR = 0;
 export const UNKNOWN_CHAR = 1;
@@ -19,7 +21,8 @@ export class CharEncoder {
   }
 
   /** Number of ids `encodeInto` writes for this token. */
-  width(token: string): number {
+  width(rawToken: string): number {
+    const token = conllSafeToken(rawToken);
     let n = 0;
     for (let i = 0; i < token.length; i++) {
       const c = token.charCodeAt(i);
@@ -34,7 +37,8 @@ export class CharEncoder {
   }
 
   /** Writes the token's ids into `out` from `offset` (int32 low words of the int64 tensor); returns the count. */
-  encodeInto(token: string, out: Int32Array, offset: number, stride = 1): number {
+  encodeInto(rawToken: string, out: Int32Array, offset: number, stride = 1): number {
+    const token = conllSafeToken(rawToken);
     const points = this.width(token) === token.length && token.length <= this.maxChars ? null : Array.from(token);
     if (points === null) {
       for (let i = 0; i < token.length; i++) out[offset + i * stride] = this.id(token, i);

@@ -1,3 +1,4 @@
+import { conllSafeToken } from "@kindling/annotation";
 import { open } from "node:fs/promises";
 import { ConllWriteError } from "./errors.js";
 import { DOCSTART } from "./lines.js";
@@ -15,23 +16,6 @@ export interface ConllWriteDocument {
 
 /** What every document starts with: Spark's CoNLL 2003 document line, no id. */
 export const DOCSTART_LINE = `${DOCSTART} -X- -X- O`;
-
-/** Replaces whitespace inside a token (de-identification placeholders such as `[** Name **]`). */
-export const TOKEN_SPACE_REPLACEMENT = "\u00A0";
-
-// Whitespace, plus the C0 controls that Java's trim() would strip from a line's ends.
-const UNSAFE = /[\s\u0000-\u001f]/gu;
-
-/**
- * The token as it can stand in a space-delimited, line-based file: every whitespace character (JavaScript `\s`:
- * spaces, tabs, CR/LF, U+2028, the Unicode spaces) and every C0 control becomes U+00A0, so the line trimming and
- * field splitting of Spark, of
- * tools/train/conll.py and of the word-vector corpus reader cannot cut it. The tokenizer never puts whitespace
- * in ordinary tokens, so this only changes placeholder tokens, and keeps their length (offsets stay valid).
- */
-export function conllSafeToken(token: string): string {
-  return token.replace(UNSAFE, TOKEN_SPACE_REPLACEMENT);
-}
 
 const FLUSH_AT = 1 << 20;
 
