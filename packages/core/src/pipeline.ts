@@ -18,6 +18,21 @@ type AnyTransformer = Transformer<OutputParams>;
 export interface TransformOptions {
   /** Receives the time spent per stage and in Arrow encoding. */
   timings?: StageTimings;
+  /**
+   * Larger input record batches are processed in slices of this many rows (default 512): all annotations of a
+   * slice are alive at once, so huge batches cost memory and garbage-collection time, not speed.
+   */
+  maxBatchRows?: number;
+}
+
+const DEFAULT_MAX_BATCH_ROWS = 512;
+
+/** Input batches cut to at most `rows` rows each, in order. */
+async function* sliced(batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>, rows: number): AsyncGenerator<RecordBatch> {
+  for await (const batch of batches) {
+    if (batch.numRows <= rows) yield batch;
+    else for (let i = 0; i < batch.numRows; i += rows) yield batch.slice(i, Math.min(i + rows, batch.numRows));
+  }
 }
 
 /** An input schema for `fit()` without data: every column a stage reads that no stage writes is a text column. */
@@ -115,7 +130,7 @@ export class PipelineModel {
     let types: ColumnSchema | undefined;
     // One Arrow type per output column for the whole stream, so every batch has the same schema.
     const arrowTypes = new Map<string, AnnotationListType>();
-    for await (const input of batches) {
+    for await (const input of sliced(batches, options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS)) {
       types ??= this.transformSchema(columnSchemaOf(input.schema));
       const batch = AnnotationBatch.fromArrow(input, rowOffset);
       await this.transformBatch(batch, options);

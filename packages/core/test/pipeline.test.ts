@@ -128,6 +128,16 @@ describe("Pipeline", () => {
     expect(results(tableFromIPC(tableToIPC(out)), "token")).toEqual([["One", "Two"], ["three", "Four"], ["Five"]]);
   });
 
+  it("processes a big record batch in slices of maxBatchRows, keeping row order and row numbers", async () => {
+    const model = await new Pipeline(stages()).fit();
+    const texts = Array.from({ length: 7 }, (_, i) => `Row ${i}`);
+    const out = await model.transform(tableFromArrays({ text: texts }), { maxBatchRows: 3 });
+    expect(out.batches.map((b) => b.numRows)).toEqual([3, 3, 1]);
+    expect(results(out, "token").map((r) => r[1])).toEqual(texts.map((_, i) => String(i)));
+    const bad = tableFromArrays({ text: [...texts, "bad \u0000"] });
+    await expect(model.transform(bad, { maxBatchRows: 3 })).rejects.toThrowError(/failed on row 7/);
+  });
+
   it("produces output that survives Arrow IPC", async () => {
     const model = await new Pipeline(stages()).fit();
     const back = tableFromIPC(tableToIPC(await model.transform(input())));
