@@ -6,7 +6,7 @@ import { AnnotationBatch, columnSchemaOf, type ColumnSchema } from "./batch.js";
 import { PersistenceError, PipelineWiringError } from "./errors.js";
 import type { OutputParams } from "./params.js";
 import { loadStage, saveStage } from "./registry.js";
-import { AnnotatorApproach, Transformer, type PipelineStage } from "./stage.js";
+import { isApproach, isTransformer, type PipelineStage, type Transformer } from "./stage.js";
 import type { StageTimings } from "./timings.js";
 
 export const PIPELINE_FORMAT = "kindling-pipeline";
@@ -70,17 +70,17 @@ export class Pipeline {
    */
   async fit(data?: Table): Promise<PipelineModel> {
     let schema = data ? columnSchemaOf(data.schema) : impliedSchema(this.stages);
-    const needsData = this.stages.some((s) => s instanceof AnnotatorApproach);
+    const needsData = this.stages.some(isApproach);
     let batch: AnnotationBatch | undefined;
     if (needsData && data) batch = AnnotationBatch.fromArrow(data);
     const fitted: AnyTransformer[] = [];
     for (const stage of this.stages) {
       schema = stage.transformSchema(schema);
       let model: AnyTransformer;
-      if (stage instanceof AnnotatorApproach) {
+      if (isApproach(stage)) {
         model = await stage.fit(batch ?? AnnotationBatch.fromColumns({}));
-      } else if (stage instanceof Transformer) {
-        model = stage as AnyTransformer;
+      } else if (isTransformer(stage)) {
+        model = stage;
       } else {
         throw new PipelineWiringError(`stage ${stage.stageName} is neither a Transformer nor an AnnotatorApproach`);
       }
@@ -175,7 +175,7 @@ export class PipelineModel {
     const stages: AnyTransformer[] = [];
     for (const s of metadata.stages) {
       const stage = await loadStage(join(dir, s.dir));
-      if (!(stage instanceof Transformer)) throw new PersistenceError(join(dir, s.dir), `stage ${stage.stageName} is not a fitted transformer`);
+      if (!isTransformer(stage)) throw new PersistenceError(join(dir, s.dir), `stage ${stage.stageName} is not a fitted transformer`);
       stages.push(stage);
     }
     return new PipelineModel(stages);

@@ -185,3 +185,15 @@ export abstract class AnnotatorApproach<P extends StageParams = StageParams, M e
     return this.addOutput(schema, this.outputAnnotatorType);
   }
 }
+
+/*
+ * Kind checks by shape, not `instanceof`: an application can end up with two copies of @kindling/core (bundlers,
+ * test runners, nested installs), and a stage built against one must still work in a Pipeline of the other.
+ */
+export function isApproach(stage: PipelineStage<OutputParams>): stage is AnnotatorApproach<StageParams, Transformer<OutputParams>> {
+  return typeof (stage as { fit?: unknown }).fit === "function";
+}
+
+export function isTransformer(stage: PipelineStage<OutputParams>): stage is Transformer<OutputParams> {
+  return typeof (stage as { transformBatch?: unknown }).transformBatch === "function";
+}
