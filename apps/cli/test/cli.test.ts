@@ -1,26 +1,34 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
+import { run } from "./helpers.js";
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(["node", "kindling", ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
-
-describe("kindling CLI", () => {
-  it("prints help", async () => {
-    const { code, out } = await run("--help");
+describe("kindling --help", () => {
+  it("names the command and the pipeline it runs", async () => {
+    const { code, out } = await run(["--help"]);
     expect(code).toBe(0);
-    expect(out.join("\n")).toMatch(/annotate/);
+    const help = out.join("\n");
+    expect(help).toMatch(/annotate \[options\] \[input\]/);
+    expect(help).toMatch(/WordEmbeddingsModel → MedicalNerModel → NerConverter/);
   });
 
-  it("annotates --text into one JSON line per sentence with UTF-16 offsets", async () => {
+  it("annotate --help describes every option, the input formats and the output lines", async () => {
+    const { code, out } = await run(["annotate", "--help"]);
+    expect(code).toBe(0);
+    const help = out.join("\n");
+    for (const flag of ["--text", "--file", "--pipeline", "--output", "--id-column", "--text-column", "--input-format", "--batch-size", "--progress", "--no-progress"]) {
+      expect(help).toContain(flag);
+    }
+    expect(help).toContain('{"chunk","begin","end","ner_label","confidence","sentence"}');
+    expect(help).toMatch(/\.jsonl.*\.csv.*\.parquet/s);
+    expect(help).toMatch(/0-based row number/);
+  });
+});
+
+describe("kindling annotate --pipeline tokens", () => {
+  it("prints one JSON line per sentence with UTF-16 offsets", async () => {
     const text = "Mr. ABC denies chest pain. BP 120/80 🙂 stable.";
-    const { code, out } = await run("annotate", "--text", text);
+    const { code, out } = await run(["annotate", "--pipeline", "tokens", "--text", text]);
     expect(code).toBe(0);
     const lines = out.map((l) => JSON.parse(l));
     expect(lines.map((l) => l.text)).toEqual(["Mr. ABC denies chest pain.", "BP 120/80 🙂 stable."]);
@@ -32,26 +40,49 @@ describe("kindling CLI", () => {
   });
 
   it("reads --file", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "kindling-cli-"));
-    try {
-      await writeFile(join(dir, "note.txt"), "No fever.");
-      const { out } = await run("annotate", "--file", join(dir, "note.txt"));
-      expect(JSON.parse(out[0]!).tokens).toHaveLength(3);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+    const path = join(await import("./helpers.js").then((h) => h.tempDir()), "note.txt");
+    await writeFile(path, "No fever.");
+    const { out } = await run(["annotate", "--pipeline", "tokens", "--file", path]);
+    expect(JSON.parse(out[0]!).tokens).toHaveLength(3);
+  });
+});
+
+describe("kindling usage errors", () => {
+  it("needs exactly one of --text, --file or an input table", async () => {
+    const none = await run(["annotate"]);
+    expect(none.code).toBe(2);
+    expect(none.err).toEqual(['error: annotate needs exactly one of --text, --file or an input table (see "kindling annotate --help")']);
+    const both = await run(["annotate", "notes.jsonl", "--text", "x"]);
+    expect(both.code).toBe(2);
+    expect(both.err).toEqual(["error: annotate needs exactly one of --text, --file or an input table"]);
+  });
+
+  it("rejects table-only options with --text and --file", async () => {
+    for (const [flag, value] of [["--id-column", "id"], ["--text-column", "note"], ["--input-format", "csv"], ["--batch-size", "8"], ["--progress"]] as const) {
+      const args = value === undefined ? [flag] : [flag, value];
+      const result = await run(["annotate", "--text", "x", ...args]);
+      expect(result.code).toBe(2);
+      expect(result.err.join("\n")).toMatch(new RegExp(`option '${flag}.*' cannot be used with option '-t, --text`));
     }
   });
 
-  it("fails with a usage error without input, and names a missing file", async () => {
-    expect(await run("annotate")).toMatchObject({ code: 2, err: ["error: annotate needs --text or --file"] });
-    const missing = await run("annotate", "--file", "/nonexistent/note.txt");
+  it("rejects a bad --pipeline, --input-format and --batch-size", async () => {
+    expect((await run(["annotate", "--pipeline", "pos", "--text", "x"])).err.join("\n")).toMatch(/Allowed choices are ner, tokens/);
+    expect((await run(["annotate", "n.txt", "--input-format", "xlsx"])).err.join("\n")).toMatch(/Allowed choices are jsonl, csv, parquet/);
+    const zero = await run(["annotate", "n.jsonl", "--batch-size", "0"]);
+    expect(zero.code).toBe(2);
+    expect(zero.err.join("\n")).toMatch(/--batch-size <n>' argument '0' is invalid. must be a positive integer/);
+  });
+
+  it("names a missing --file", async () => {
+    const missing = await run(["annotate", "--file", "/nonexistent/note.txt"]);
     expect(missing.code).toBe(1);
     expect(missing.err[0]).toMatch(/\/nonexistent\/note.txt/);
   });
 
   it("rejects unknown commands", async () => {
-    const { code, err } = await run("frobnicate");
-    expect(code).not.toBe(0);
+    const { code, err } = await run(["frobnicate"]);
+    expect(code).toBe(2);
     expect(err.join("\n")).toMatch(/unknown command/);
   });
 });

@@ -116,7 +116,7 @@ describe("validation on read", () => {
     const column = encodeAnnotationData(rows);
     const field = annotationField("token", "token", column.type);
     const withNulls = (validity: number) =>
-      makeData({ type: column.type, length: 3, nullCount: 1, nullBitmap: Uint8Array.from([validity]), valueOffsets: column.valueOffsets, child: column.children[0]! });
+      makeData({ type: column.type as List<Struct>, length: 3, nullCount: 1, nullBitmap: Uint8Array.from([validity]), valueOffsets: column.valueOffsets, child: column.children[0]! });
     const tableOf = (validity: number) =>
       new Table([new RecordBatch(new Schema([field]), makeData({ type: new Struct([field]), length: 3, children: [withNulls(validity)] }))]);
     expect(roundTrip(tableOf(0b101), "token").map((r) => r.length)).toEqual([2, 0, 1]);
