@@ -1,13 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "./helpers.js";
+import { run, tempDir } from "./helpers.js";
 
 describe("kindling --help", () => {
   it("names the command and the pipeline it runs", async () => {
     const { code, out } = await run(["--help"]);
     expect(code).toBe(0);
-    const help = out.join("\n");
+    const help = out.join("\n").replace(/\s+/g, " ");
     expect(help).toMatch(/annotate \[options\] \[input\]/);
     expect(help).toMatch(/WordEmbeddingsModel → MedicalNerModel → NerConverter/);
   });
@@ -15,7 +15,7 @@ describe("kindling --help", () => {
   it("annotate --help describes every option, the input formats and the output lines", async () => {
     const { code, out } = await run(["annotate", "--help"]);
     expect(code).toBe(0);
-    const help = out.join("\n");
+    const help = out.join("\n").replace(/\s+/g, " ");
     for (const flag of ["--text", "--file", "--pipeline", "--output", "--id-column", "--text-column", "--input-format", "--batch-size", "--progress", "--no-progress"]) {
       expect(help).toContain(flag);
     }
@@ -25,7 +25,9 @@ describe("kindling --help", () => {
   });
 });
 
-describe("kindling annotate --pipeline tokens", () => {
+describe("kindling annotate --pipeline tokens", async () => {
+  const dir = await tempDir();
+
   it("prints one JSON line per sentence with UTF-16 offsets", async () => {
     const text = "Mr. ABC denies chest pain. BP 120/80 🙂 stable.";
     const { code, out } = await run(["annotate", "--pipeline", "tokens", "--text", text]);
@@ -40,7 +42,7 @@ describe("kindling annotate --pipeline tokens", () => {
   });
 
   it("reads --file", async () => {
-    const path = join(await import("./helpers.js").then((h) => h.tempDir()), "note.txt");
+    const path = join(dir, "note.txt");
     await writeFile(path, "No fever.");
     const { out } = await run(["annotate", "--pipeline", "tokens", "--file", path]);
     expect(JSON.parse(out[0]!).tokens).toHaveLength(3);

@@ -1,4 +1,4 @@
-import { makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, vectorFromArray, Field, List, Int32, Utf8 } from "apache-arrow";
+import { type Data, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, vectorFromArray, Field, List, Int32, Utf8 } from "apache-arrow";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,6 +10,7 @@ import {
   encodeAnnotationData,
   makeAnnotation,
   type Annotation,
+  type AnnotationStruct,
 } from "../src/index.js";
 
 const rows: Annotation[][] = [
@@ -116,7 +117,7 @@ describe("validation on read", () => {
     const column = encodeAnnotationData(rows);
     const field = annotationField("token", "token", column.type);
     const withNulls = (validity: number) =>
-      makeData({ type: column.type as List<Struct>, length: 3, nullCount: 1, nullBitmap: Uint8Array.from([validity]), valueOffsets: column.valueOffsets, child: column.children[0]! });
+      makeData({ type: column.type, length: 3, nullCount: 1, nullBitmap: Uint8Array.from([validity]) as Uint8Array<ArrayBufferLike>, valueOffsets: Int32Array.from(column.valueOffsets), child: column.children[0]! as Data<AnnotationStruct> });
     const tableOf = (validity: number) =>
       new Table([new RecordBatch(new Schema([field]), makeData({ type: new Struct([field]), length: 3, children: [withNulls(validity)] }))]);
     expect(roundTrip(tableOf(0b101), "token").map((r) => r.length)).toEqual([2, 0, 1]);
