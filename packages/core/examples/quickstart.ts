@@ -1,6 +1,5 @@
 import { AnnotatorType, makeAnnotation, type Annotation } from "@kindling/annotation";
-import { AnnotatorModel, LightPipeline, Pipeline, param, type RowInputs, type StageParams } from "@kindling/core";
-import { DocumentAssembler } from "@kindling/document";
+import { AnnotatorModel, param, type RowInputs, type StageParams } from "@kindling/core";
 
 interface UpperParams extends StageParams {
   minLength: number;
@@ -24,6 +23,8 @@ class CapitalWords extends AnnotatorModel<UpperParams> {
   }
 }
 
-const model = await new Pipeline([new DocumentAssembler(), new CapitalWords({ minLength: 3 })]).fit();
-const light = new LightPipeline(model);
-console.log(JSON.stringify(await light.annotate("EKG and CBC were normal; BP stable.")));
+const text = "EKG and CBC were normal; BP stable.";
+const document = makeAnnotation(AnnotatorType.DOCUMENT, 0, text.length - 1, text);
+const capitals = new CapitalWords().setInputCols(["document"]).setOutputCol("capitals");
+console.log(capitals.annotate([[document]]).map((a) => `${a.result} ${a.begin}-${a.end}`).join(", "));
+console.log(capitals.explainParams());

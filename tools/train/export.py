@@ -1,0 +1,176 @@
+"""Export a checkpoint to Kindling's NER model format: model.onnx (emissions only) + manifest.json.
+
+  /usr/bin/python3 -m tools.train.export tools/out/runs/quick/best.pt [--out tools/out/runs/quick/export]
+
+The CRF is not in the graph: its constrained transition scores go to the manifest and Viterbi runs in TS.
+After export, ONNX Runtime (if installed) is compared with PyTorch on a mixed-length batch.
+"""
+import argparse
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import embeddings
+from .crf import CRF
+from .model import Tagger
+
+OPSET = 17  # highest torch 1.13 exports
+
+
+def load(ckpt_path):
+    ckpt = torch.load(ckpt_path, map_location="cpu")
+    tagger = Tagger(ckpt["char_vocab"], len(ckpt["tags"]), ckpt["embeddings_meta"]["dimension"], **ckpt["config"])
+    tagger.load_state_dict({k[7:]: v for k, v in ckpt["state"].items() if k.startswith("tagger.")})
+    crf = CRF(ckpt["tags"])
+    crf.load_state_dict({k[4:]: v for k, v in ckpt["state"].items() if k.startswith("crf.")})
+    return ckpt, tagger.eval(), crf.eval()
+
+
+def sample_batch(n_chars, dim, lengths, max_chars, seed=0):
+    """Synthetic mixed-length batch: padded like the TS side pads (zeros after each length)."""
+    g = torch.Generator().manual_seed(seed)
+    b, t = len(lengths), max(lengths)
+    wv = torch.zeros(b, t, dim)
+    ch = torch.zeros(b, t, max_chars, dtype=torch.long)
+    for i, n in enumerate(lengths):
+        wv[i, :n] = torch.randn(n, dim, generator=g) * 0.3
+        for j in range(n):
+            w = int(torch.randint(1, max_chars + 1, (1,), generator=g))
+            ch[i, j, :w] = torch.randint(1, n_chars, (w,), generator=g)
+    return wv, ch, torch.tensor(lengths)
+
+
+def parity(tagger, onnx_path, n_chars, dim, max_chars):
+    """Max |ORT - torch| over real positions of a mixed-length batch, plus batch-invariance in ORT."""
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        print("onnxruntime not installed: parity check skipped")
+        return None
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    lengths = [1, 5, 17, 40, 128]
+    wv, ch, ln = sample_batch(n_chars, dim, lengths, max_chars)
+    with torch.no_grad():
+        ref = tagger(wv, ch, ln).numpy()
+    feed = lambda w, c, l: {"word_vectors": w.numpy(), "char_ids": c.numpy(), "lengths": l.numpy()}
+    got = sess.run(["emissions"], feed(wv, ch, ln))[0]
+    diff = max(float(np.abs(got[i, :n] - ref[i, :n]).max()) for i, n in enumerate(lengths))
+    # Each sentence alone, trimmed to its own widest token: padding must not change anything.
+    alone = 0.0
+    for i, n in enumerate(lengths):
+        c = ch[i:i + 1, :n]
+        width = max(int((c[0] > 0).sum(1).max()), 1)
+        one = sess.run(["emissions"], feed(wv[i:i + 1, :n], c[:, :, :width], ln[i:i + 1]))[0]
+        alone = max(alone, float(np.abs(one[0] - ref[i, :n]).max()))
+    print(f"parity: max |onnx - torch| = {diff:.2e}; max |alone - batched| = {alone:.2e} (lengths {lengths})")
+    return {"maxAbsDiffOnnxTorch": diff, "maxAbsDiffBatchInvariance": alone, "lengths": lengths}
+
+
+def to_onnx(tagger, path, n_chars, dim, max_chars):
+    wv, ch, ln = sample_batch(n_chars, dim, [3, 7], max_chars)
+    with warnings.catch_warnings():
+        # torch 1.13 warns about LSTM batch size and prim::Constant shape inference; the parity check
+        # runs other batch sizes and lengths than the export trace, which is what matters.
+        warnings.simplefilter("ignore", UserWarning)
+        torch.onnx.export(
+            tagger, (wv, ch, ln), str(path), opset_version=OPSET,
+            input_names=["word_vectors", "char_ids", "lengths"], output_names=["emissions"],
+            dynamic_axes={"word_vectors": {0: "B", 1: "T"}, "char_ids": {0: "B", 1: "T", 2: "C"},
+                          "lengths": {0: "B"}, "emissions": {0: "B", 1: "T"}})
+
+
+def fp16_weights(src, dst):
+    """model.fp16.onnx: float32 initializers stored as float16 and Cast back to float32 at load.
+    Half the file, same fp32 compute and I/O; emissions move by ~1e-3 (reported as parity)."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    m = onnx.load(str(src))
+    g = m.graph
+    casts = []
+    for init in list(g.initializer):
+        if init.data_type != onnx.TensorProto.FLOAT or np.prod(init.dims) < 16:
+            continue
+        arr = numpy_helper.to_array(init).astype(np.float16)
+        half = numpy_helper.from_array(arr, init.name + "__fp16")
+        g.initializer.remove(init)
+        g.initializer.append(half)
+        casts.append(helper.make_node("Cast", [half.name], [init.name], to=onnx.TensorProto.FLOAT))
+    nodes = casts + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, str(dst))
+
+
+def export_run(ckpt_path, out_dir):
+    ckpt, tagger, crf = load(ckpt_path)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    emb_meta = ckpt["embeddings_meta"]
+    dim, n_chars, max_chars = emb_meta["dimension"], len(ckpt["char_vocab"]) + 2, ckpt["max_chars"]
+    storage_ref = emb_meta["storageRef"]
+    if ckpt["args"].get("tune_embeddings"):  # tuned vectors are part of the model: ship them alongside
+        _, words, _ = embeddings.read(ckpt["embeddings_dir"])
+        table = ckpt["state"]["table.weight"][:-1].numpy()
+        storage_ref += "_tuned"
+        embeddings.write(out / "embeddings", words, table, storage_ref=storage_ref,
+                         case_sensitive=emb_meta["caseSensitive"], dtype=emb_meta["dtype"],
+                         source={**emb_meta["source"], "tunedBy": "tools/train/train.py --tune-embeddings"})
+
+    onnx_path = out / "model.onnx"
+    to_onnx(tagger, onnx_path, n_chars, dim, max_chars)
+    check = parity(tagger, onnx_path, n_chars, dim, max_chars)
+    fp16_path = out / "model.fp16.onnx"
+    fp16_weights(onnx_path, fp16_path)
+    check16 = parity(tagger, fp16_path, n_chars, dim, max_chars)
+
+    trans, start, end = (x.detach().tolist() for x in crf.scores())
+    dev = ckpt["dev"]
+    r4 = lambda d: {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}
+    manifest = {
+        "format": "kindling-ner", "formatVersion": 1, "name": "ner_clinical_open",
+        "tags": ckpt["tags"],
+        "transitions": trans, "startTransitions": start, "endTransitions": end,
+        "charVocab": {"<pad>": 0, "<unk>": 1, **ckpt["char_vocab"]},
+        "maxCharsPerToken": max_chars, "lowercaseChars": False,
+        "embeddings": {"storageRef": storage_ref, "dimension": dim, "caseSensitive": emb_meta["caseSensitive"],
+                       "oov": "zero vector"},
+        "window": {**ckpt["window"], "stitch": "midpoint of each overlap"},
+        "inputs": {"word_vectors": "float32 [B,T,D]", "char_ids": "int64 [B,T,C]", "lengths": "int64 [B]"},
+        "outputs": {"emissions": "float32 [B,T,K]"},
+        "opset": OPSET,
+        "trainingData": [{"source": s, "labels": l} for s, l in ckpt["sources"].items()],
+        "metrics": {"devSource": ckpt["dev_source"], "epoch": ckpt["epoch"],
+                    "strict": {k: r4(v) for k, v in dev["strict"].items()},
+                    "relaxed": {k: r4(v) for k, v in dev["relaxed"].items()},
+                    "tokenizer": "stand-in (tools/train/standin_tokenize.py)"},
+        "training": {"profile": ckpt["profile"], "config": ckpt["config"],
+                     "partialLabels": not ckpt["args"]["missing_as_o"],
+                     "tunedEmbeddings": bool(ckpt["args"].get("tune_embeddings")), "seed": ckpt["args"]["seed"]},
+        "parity": {"model.onnx": check, "model.fp16.onnx": check16},
+        "files": {"model.onnx": {"sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
+                                 "bytes": onnx_path.stat().st_size},
+                  "model.fp16.onnx": {"sha256": hashlib.sha256(fp16_path.read_bytes()).hexdigest(),
+                                      "bytes": fp16_path.stat().st_size, "note": "float16 weights, float32 compute"}},
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    print(f"exported {onnx_path} ({onnx_path.stat().st_size / 1e6:.2f} MB) + manifest.json")
+    return manifest
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("checkpoint")
+    ap.add_argument("--out", help="default: <checkpoint dir>/export")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(2)
+    export_run(args.checkpoint, args.out or Path(args.checkpoint).parent / "export")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""BiLSTM-CNN tagger (Chiu & Nichols 2016; Lample et al. 2016) producing CRF emissions.
+
+Input is word VECTORS, not ids: the TS runtime looks them up in the shipped embeddings, so the ONNX graph
+is (word_vectors [B,T,D], char_ids [B,T,C], lengths [B]) -> emissions [B,T,K]. The CRF stays outside.
+Padding never changes real positions' outputs (char max-pool is masked, the backward LSTM runs on each
+sequence reversed within its own length), so any batching in TS gives the same emissions.
+"""
+import torch
+from torch import nn
+
+from .chars import char_classes
+
+
+def reverse_within(x, lengths):
+    """Reverse each sequence's first lengths[b] steps, leave padding in place. x [B,T,F]."""
+    t = torch.arange(x.shape[1], device=x.device).unsqueeze(0)
+    n = lengths.unsqueeze(1)
+    idx = torch.where(t < n, n - 1 - t, t)
+    return torch.gather(x, 1, idx.unsqueeze(2).expand(-1, -1, x.shape[2]))
+
+
+class Tagger(nn.Module):
+    def __init__(self, char_vocab, n_tags, word_dim, char_dim=30, char_filters=50, char_kernel=3,
+                 hidden=150, dropout=0.5, casing=True):
+        super().__init__()
+        n_chars = len(char_vocab) + 2
+        self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0)
+        self.char_cnn = nn.Conv1d(char_dim, char_filters, char_kernel, padding=char_kernel // 2)
+        self.casing = casing
+        self.register_buffer("char_class", torch.tensor(char_classes(char_vocab)))
+        feat = word_dim + char_filters + (5 if casing else 0)
+        self.drop = nn.Dropout(dropout)
+        self.fwd = nn.LSTM(feat, hidden, batch_first=True)
+        self.bwd = nn.LSTM(feat, hidden, batch_first=True)
+        self.out = nn.Linear(2 * hidden, n_tags)
+
+    def char_features(self, char_ids):
+        b, t, c = char_ids.shape
+        real = char_ids > 0  # [B,T,C]
+        e = self.char_emb(char_ids.reshape(b * t, c)).transpose(1, 2)  # [BT, E, C]
+        h = self.char_cnn(e)  # [BT, F, C]; edge windows see zero pad embeddings, like padded columns
+        h = h.masked_fill(~real.reshape(b * t, 1, c), -1e4).max(dim=2).values.reshape(b, t, -1)
+        token = real.any(dim=2, keepdim=True)
+        feats = [h * token.float()]  # padding tokens -> 0 instead of -1e4
+        if self.casing:
+            cls = self.char_class[char_ids]  # [B,T,C,3] upper/lower/digit
+            n_upper, n_lower, n_digit = cls.sum(dim=2).unbind(-1)
+            n = real.float().sum(dim=2)
+            feats.append(torch.stack([
+                cls[:, :, 0, 0],                                   # first char upper
+                ((n_upper > 0) & (n_lower == 0)).float(),          # all letters upper (acronyms)
+                (n_lower > 0).float(),                             # any lower
+                (n_digit > 0).float(),                             # any digit
+                ((n_upper + n_lower + n_digit == 0) & (n > 0)).float(),  # punctuation/symbol only
+            ], dim=2))
+        return torch.cat(feats, dim=2)
+
+    def forward(self, word_vectors, char_ids, lengths):
+        x = self.drop(torch.cat([word_vectors, self.char_features(char_ids)], dim=2))
+        h_f, _ = self.fwd(x)
+        h_b, _ = self.bwd(reverse_within(x, lengths))
+        h = torch.cat([h_f, reverse_within(h_b, lengths)], dim=2)
+        return self.out(self.drop(h))

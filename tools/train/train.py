@@ -1,0 +1,209 @@
+"""Train the BiLSTM-CNN-CRF tagger on CoNLL sources (partial labels), select on aci-dev, export to ONNX.
+
+  /usr/bin/python3 -m tools.train.train --smoke     # slice of data, 1 epoch, export + parity (< 5 min)
+  /usr/bin/python3 -m tools.train.train --quick     # all data, <= 10 epochs
+  /usr/bin/python3 -m tools.train.train             # full: <= 40 epochs, early stopping
+Options: --sources aci-train [more...] --embeddings DIR --missing-as-o --tune-embeddings --out DIR ...
+
+aci-dev is used for model selection and early stopping only: never for training, vocabularies or anything
+that ships (the char vocabulary comes from the training sentences).
+"""
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import chars, paths
+from .conll import LABELS, load_split, tags_for
+from .crf import CRF
+from .data import (Encoder, Lexicon, bucketed_batches, collate, inference_windows,
+                   split_windows_for_training)
+from .evaluate import chunk_scores, format_chunks, format_tokens, token_report
+from .model import Tagger
+
+PROFILES = {
+    "smoke": dict(epochs=1, patience=1, train_limit=1500, dev_limit=400),
+    "quick": dict(epochs=10, patience=3, train_limit=None, dev_limit=None),
+    "full": dict(epochs=40, patience=8, train_limit=None, dev_limit=None),
+}
+
+
+class Net(nn.Module):
+    """Training-time wrapper: word-id lookup (frozen unless tuned) -> Tagger -> CRF."""
+
+    def __init__(self, table, tagger, crf, tune):
+        super().__init__()
+        self.table = nn.Embedding.from_pretrained(torch.from_numpy(table), freeze=not tune)
+        self.tagger, self.crf = tagger, crf
+
+    def emissions(self, batch, word_dropout=0.0):
+        oov = self.table.num_embeddings - 1
+        words = batch["words"].clamp(min=0).masked_fill(batch["words"] < 0, oov)
+        if word_dropout and self.training:  # teach the char path to carry OOV words
+            words = words.masked_fill(torch.rand(words.shape) < word_dropout, oov)
+        vec = self.table(words)
+        if self.table.weight.requires_grad:  # keep the OOV row zero: it is what TS feeds for OOV
+            vec = vec * (words != oov).unsqueeze(2).float()
+        return self.tagger(vec, batch["chars"], batch["lengths"])
+
+
+def predict(net, items, window, overlap, batch_size=64):
+    """Tag sequences (tag ids) for encoded items, using the overlapping-window scheme TS uses."""
+    net.eval()
+    pieces = []  # (item index, start, end, keep_from, keep_to)
+    for i, it in enumerate(items):
+        pieces += [(i, *w) for w in inference_windows(len(it["words"]), window, overlap)]
+    stitched = [None] * len(items)
+    with torch.no_grad():
+        order = sorted(range(len(pieces)), key=lambda p: pieces[p][2] - pieces[p][1])
+        for a in range(0, len(order), batch_size):
+            chunk = [pieces[p] for p in order[a:a + batch_size]]
+            sub = [{k: (v[s:e] if k in ("words", "chars", "allowed") else v) for k, v in items[i].items()}
+                   for i, s, e, _, _ in chunk]
+            em = net.emissions(collate(sub))
+            for j, (i, s, e, kf, kt) in enumerate(chunk):
+                if stitched[i] is None:
+                    stitched[i] = torch.zeros(len(items[i]["words"]), em.shape[2])
+                stitched[i][kf:kt] = em[j, kf - s:kt - s]
+        out = []
+        for a in range(0, len(items), batch_size):
+            ems = stitched[a:a + batch_size]
+            lengths = [e.shape[0] for e in ems]
+            padded = nn.utils.rnn.pad_sequence(ems, batch_first=True)
+            out += net.crf.viterbi(padded, lengths)
+    return out
+
+
+def evaluate_items(net, items, tags, labels, window, overlap):
+    pred = [[tags[i] for i in p] for p in predict(net, items, window, overlap)]
+    gold = [it["sent"].tags for it in items]
+    return chunk_scores(gold, pred, labels), token_report(gold, pred, labels), pred
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    prof = ap.add_mutually_exclusive_group()
+    prof.add_argument("--smoke", action="store_true")
+    prof.add_argument("--quick", action="store_true")
+    ap.add_argument("--conll-dir", default=str(paths.CONLL_DIR))
+    ap.add_argument("--sources", nargs="+", default=["aci-train"], help="manifest sources to train on")
+    ap.add_argument("--dev-source", default="aci-dev")
+    ap.add_argument("--embeddings", default=None, help="default tools/out/embeddings (-smoke for --smoke)")
+    ap.add_argument("--out", default=None, help="run directory (default tools/out/runs/<profile>)")
+    ap.add_argument("--epochs", type=int)
+    ap.add_argument("--patience", type=int)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--clip", type=float, default=5.0)
+    ap.add_argument("--hidden", type=int, default=150)
+    ap.add_argument("--char-dim", type=int, default=30)
+    ap.add_argument("--char-filters", type=int, default=50)
+    ap.add_argument("--max-chars", type=int, default=20)
+    ap.add_argument("--no-casing", action="store_true")
+    ap.add_argument("--dropout", type=float, default=0.5)
+    ap.add_argument("--word-dropout", type=float, default=0.05)
+    ap.add_argument("--window", type=int, default=128)
+    ap.add_argument("--overlap", type=int, default=32)
+    ap.add_argument("--missing-as-o", action="store_true", help="ablation: unannotated labels count as O")
+    ap.add_argument("--tune-embeddings", action="store_true", help="fine-tune word vectors (shipped with model)")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-export", action="store_true")
+    args = ap.parse_args(argv)
+    profile = "smoke" if args.smoke else "quick" if args.quick else "full"
+    cfg = dict(PROFILES[profile])
+    for k in ("epochs", "patience"):
+        if getattr(args, k) is not None:
+            cfg[k] = getattr(args, k)
+    emb_dir = args.embeddings or str(paths.OUT / "embeddings-smoke" if args.smoke and not
+                                     paths.EMBEDDINGS_DIR.exists() else paths.EMBEDDINGS_DIR)
+    run = Path(args.out or paths.RUNS_DIR / profile)
+    run.mkdir(parents=True, exist_ok=True)
+    assert args.dev_source not in args.sources, "the dev source must never feed training"
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    t_start = time.time()
+
+    train_sents, labels = load_split(args.conll_dir, args.sources, "train")
+    dev_sents, dev_labels = load_split(args.conll_dir, [args.dev_source], "dev")
+    if cfg["train_limit"]:
+        train_sents = rng.sample(train_sents, min(cfg["train_limit"], len(train_sents)))
+    if cfg["dev_limit"]:
+        dev_sents = dev_sents[:cfg["dev_limit"]]
+    train_sents = split_windows_for_training(train_sents, args.window)
+    tags = tags_for(LABELS)
+    lex = Lexicon(emb_dir)
+    char_vocab = chars.build_vocab([s.tokens for s in train_sents])
+    enc = Encoder(lex, char_vocab, tags, args.max_chars, labels, partial=not args.missing_as_o)
+    train_items = [enc.encode(s) for s in train_sents]
+    dev_items = [enc.encode(s) for s in dev_sents]
+    print(f"[{profile}] train {args.sources}: {len(train_items)} sentences, "
+          f"{sum(len(i['words']) for i in train_items)} tokens; dev {args.dev_source}: {len(dev_items)}; "
+          f"embeddings {emb_dir} ({lex.matrix.shape[0] - 1}x{lex.matrix.shape[1]}); {len(char_vocab)} chars")
+
+    config = dict(char_dim=args.char_dim, char_filters=args.char_filters, hidden=args.hidden,
+                  dropout=args.dropout, casing=not args.no_casing)
+    tagger = Tagger(char_vocab, len(tags), lex.matrix.shape[1], **config)
+    net = Net(lex.matrix, tagger, CRF(tags), args.tune_embeddings)
+    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=args.lr)
+    meta = {"tags": tags, "char_vocab": char_vocab, "config": config, "max_chars": args.max_chars,
+            "window": {"maxTokens": args.window, "overlap": args.overlap}, "embeddings_dir": str(emb_dir),
+            "embeddings_meta": lex.meta, "sources": {s: labels[s] for s in args.sources if s in labels},
+            "dev_source": args.dev_source, "profile": profile, "args": vars(args)}
+
+    best, best_epoch, history = -1.0, 0, []
+    for epoch in range(1, cfg["epochs"] + 1):
+        net.train()
+        t0, total, n = time.time(), 0.0, 0
+        for batch_items in bucketed_batches(train_items, args.batch_size, rng):
+            batch = collate(batch_items)
+            em = net.emissions(batch, args.word_dropout)
+            loss = net.crf.nll(em, batch["mask"], batch["allowed"]).sum() / len(batch_items)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), args.clip)
+            opt.step()
+            total += loss.item() * len(batch_items)
+            n += len(batch_items)
+        train_secs = time.time() - t0
+        t1 = time.time()
+        ch, _, _ = evaluate_items(net, dev_items, tags, dev_labels[args.dev_source], args.window, args.overlap)
+        f1 = ch["strict"]["micro"]["f1"]
+        row = {"epoch": epoch, "loss": total / n, "trainSeconds": round(train_secs, 1),
+               "devSeconds": round(time.time() - t1, 1), "devStrictMicroF1": round(f1, 4),
+               "devRelaxedMicroF1": round(ch["relaxed"]["micro"]["f1"], 4),
+               "devStrictF1": {l: round(ch["strict"][l]["f1"], 4) for l in dev_labels[args.dev_source]}}
+        history.append(row)
+        print(json.dumps(row), flush=True)
+        ckpt = {"state": net.state_dict(), "epoch": epoch, "dev": ch, "history": history, **meta}
+        torch.save(ckpt, run / f"epoch-{epoch:02d}.pt")
+        if f1 > best:
+            best, best_epoch = f1, epoch
+            torch.save(ckpt, run / "best.pt")
+        elif epoch - best_epoch >= cfg["patience"]:
+            print(f"early stop: no dev gain for {cfg['patience']} epochs")
+            break
+
+    # Final report from the selected checkpoint.
+    net.load_state_dict(torch.load(run / "best.pt")["state"])
+    ch, tok, pred = evaluate_items(net, dev_items, tags, dev_labels[args.dev_source], args.window, args.overlap)
+    report = f"best epoch {best_epoch} (of {len(history)}), dev = {args.dev_source}\n\n{format_chunks(ch)}\n\n{format_tokens(tok)}"
+    print(report)
+    (run / "report.txt").write_text(report + "\n")
+    (run / "history.json").write_text(json.dumps({"history": history, "bestEpoch": best_epoch,
+                                                  "dev": {"chunks": ch, "tokens": tok}}, indent=2))
+    print(f"training time {time.time() - t_start:.0f}s ({sum(h['trainSeconds'] for h in history):.0f}s in epochs)")
+    if not args.no_export:
+        from .export import export_run
+        export_run(run / "best.pt", run / "export")
+
+
+if __name__ == "__main__":
+    main()
