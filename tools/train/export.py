@@ -114,13 +114,14 @@ def export_run(ckpt_path, out_dir):
     emb_meta = ckpt["embeddings_meta"]
     dim, n_chars, max_chars = emb_meta["dimension"], len(ckpt["char_vocab"]) + 2, ckpt["max_chars"]
     storage_ref = emb_meta["storageRef"]
-    if ckpt["args"].get("tune_embeddings"):  # tuned vectors are part of the model: ship them alongside
+    tuned = ckpt["args"].get("tune_embeddings") or not ckpt["args"].get("freeze_embeddings", True)
+    if tuned:  # tuned vectors are part of the model: ship them alongside
         _, words, _ = embeddings.read(ckpt["embeddings_dir"])
         table = ckpt["state"]["table.weight"][:-1].numpy()
         storage_ref += "_tuned"
         embeddings.write(out / "embeddings", words, table, storage_ref=storage_ref,
                          case_sensitive=emb_meta["caseSensitive"], dtype=emb_meta["dtype"],
-                         source={**emb_meta["source"], "tunedBy": "tools/train/train.py --tune-embeddings"})
+                         source={**emb_meta["source"], "tunedBy": "tools/train/train.py (fine-tuned with the tagger)"})
 
     onnx_path = out / "model.onnx"
     to_onnx(tagger, onnx_path, n_chars, dim, max_chars)
@@ -151,7 +152,7 @@ def export_run(ckpt_path, out_dir):
                     "tokenizer": "stand-in (tools/train/standin_tokenize.py)"},
         "training": {"profile": ckpt["profile"], "config": ckpt["config"],
                      "partialLabels": not ckpt["args"]["missing_as_o"],
-                     "tunedEmbeddings": bool(ckpt["args"].get("tune_embeddings")), "seed": ckpt["args"]["seed"]},
+                     "tunedEmbeddings": bool(tuned), "seed": ckpt["args"]["seed"]},
         "parity": {"model.onnx": check, "model.fp16.onnx": check16},
         "files": {"model.onnx": {"sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
                                  "bytes": onnx_path.stat().st_size},

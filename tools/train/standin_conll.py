@@ -1,7 +1,9 @@
 """STAND-IN converter: aci-train / aci-dev notes.jsonl -> CoNLL + manifest, using the stand-in tokeniser.
 
 The TypeScript corpus readers will produce this directory for every corpus; this only covers the two ACI
-sets so training can start. Usage: /usr/bin/python3 -m tools.train.standin_conll [--out tools/out/conll]
+sets so training could start before it existed. The real converter is tools/corpora (it writes
+tools/out/conll); this one writes tools/out/conll-standin so it never clobbers it.
+Usage: /usr/bin/python3 -m tools.train.standin_conll [--out tools/out/conll-standin]
 """
 import argparse
 import json
@@ -41,7 +43,7 @@ def note_to_sentences(note, stats):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", default=str(paths.CONLL_DIR))
+    ap.add_argument("--out", default=str(paths.OUT / "conll-standin"))
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

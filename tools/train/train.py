@@ -3,7 +3,7 @@
   /usr/bin/python3 -m tools.train.train --smoke     # slice of data, 1 epoch, export + parity (< 5 min)
   /usr/bin/python3 -m tools.train.train --quick     # all data, <= 10 epochs
   /usr/bin/python3 -m tools.train.train             # full: <= 40 epochs, early stopping
-Options: --sources aci-train [more...] --embeddings DIR --missing-as-o --tune-embeddings --out DIR ...
+Options: --sources aci-train [more...] --embeddings DIR --missing-as-o --freeze-embeddings --out DIR ...
 
 aci-dev is used for model selection and early stopping only: never for training, vocabularies or anything
 that ships (the char vocabulary comes from the training sentences).
@@ -110,7 +110,8 @@ def main(argv=None):
     ap.add_argument("--window", type=int, default=128)
     ap.add_argument("--overlap", type=int, default=32)
     ap.add_argument("--missing-as-o", action="store_true", help="ablation: unannotated labels count as O")
-    ap.add_argument("--tune-embeddings", action="store_true", help="fine-tune word vectors (shipped with model)")
+    ap.add_argument("--freeze-embeddings", action="store_true",
+                    help="ablation: keep the pretrained vectors fixed (default fine-tunes them; +0.02-0.03 F1)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-export", action="store_true")
@@ -151,7 +152,7 @@ def main(argv=None):
     config = dict(char_dim=args.char_dim, char_filters=args.char_filters, hidden=args.hidden,
                   dropout=args.dropout, casing=not args.no_casing)
     tagger = Tagger(char_vocab, len(tags), lex.matrix.shape[1], **config)
-    net = Net(lex.matrix, tagger, CRF(tags), args.tune_embeddings)
+    net = Net(lex.matrix, tagger, CRF(tags), tune=not args.freeze_embeddings)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=args.lr)
     meta = {"tags": tags, "char_vocab": char_vocab, "config": config, "max_chars": args.max_chars,
             "window": {"maxTokens": args.window, "overlap": args.overlap}, "embeddings_dir": str(emb_dir),

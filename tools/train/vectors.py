@@ -2,11 +2,13 @@
 
   /usr/bin/python3 -m tools.train.vectors                      # skip-gram 100-d -> tools/out/embeddings
   /usr/bin/python3 -m tools.train.vectors --algo fasttext --out tools/out/embeddings-ft
-  /usr/bin/python3 -m tools.train.vectors --smoke              # 2k lines, 1 epoch
+  /usr/bin/python3 -m tools.train.vectors --smoke              # 1 epoch (stand-in corpus: 2k docs per file)
 
-Input: a tokenised text file, one sentence per line, tokens separated by single spaces (Kindling's TS
-tokenizer writes it; until then `--tokenize` makes it with the Python stand-in from data/text/*.txt.gz,
-never MTSamples). Output: the kindling-embeddings directory described in README.md.
+Input: a tokenised text file (optionally .gz), one sentence per line, tokens separated by single spaces.
+Default: tools/out/text/tokens.txt.gz, written by Kindling's own tokenizer
+(`node tools/corpora/dist/cli.js --tokens-only`). If it is missing, `--tokenize` (or the fallback) builds
+tools/out/vectors/corpus.tok.txt with the Python stand-in from data/text/*.txt.gz (never MTSamples).
+Output: the kindling-embeddings directory described in README.md.
 """
 import argparse
 import gzip
@@ -20,7 +22,8 @@ import numpy as np
 from . import embeddings, paths
 from .standin_tokenize import split_sentences, tokenize
 
-CORPUS = paths.OUT / "vectors" / "corpus.tok.txt"
+KINDLING_TOKENS = paths.OUT / "text" / "tokens.txt.gz"
+STANDIN_CORPUS = paths.OUT / "vectors" / "corpus.tok.txt"
 
 
 def tokenize_corpus(out_path, max_lines=None):
@@ -50,7 +53,8 @@ class Sentences:
         self.path, self.lowercase = path, lowercase
 
     def __iter__(self):
-        with open(self.path, encoding="utf-8") as f:
+        opener = gzip.open if str(self.path).endswith(".gz") else open
+        with opener(self.path, "rt", encoding="utf-8") as f:
             for line in f:
                 line = line.rstrip("\n")
                 yield (line.lower() if self.lowercase else line).split(" ")
@@ -58,8 +62,9 @@ class Sentences:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", default=str(CORPUS), help="tokenised text, one sentence per line")
-    ap.add_argument("--tokenize", action="store_true", help="(re)build --corpus with the stand-in tokeniser")
+    ap.add_argument("--corpus", help=f"tokenised text, one sentence per line (default {KINDLING_TOKENS}, "
+                                     f"else the stand-in {STANDIN_CORPUS})")
+    ap.add_argument("--tokenize", action="store_true", help="(re)build the stand-in corpus and use it")
     ap.add_argument("--out", default=str(paths.EMBEDDINGS_DIR))
     ap.add_argument("--algo", choices=["skipgram", "fasttext"], default="skipgram")
     ap.add_argument("--dim", type=int, default=100)
@@ -72,16 +77,19 @@ def main(argv=None):
     ap.add_argument("--storage-ref", default="embeddings_clinical_open")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--smoke", action="store_true", help="2k documents per file, 1 epoch")
+    ap.add_argument("--smoke", action="store_true", help="1 epoch (and 2k documents per file for the stand-in corpus)")
     args = ap.parse_args(argv)
     logging.basicConfig(format="%(asctime)s %(message)s", level=logging.WARNING)
 
-    corpus = Path(args.corpus)
+    standin = args.tokenize or (not args.corpus and not KINDLING_TOKENS.exists())
+    corpus = STANDIN_CORPUS if standin else Path(args.corpus or KINDLING_TOKENS)
     if args.smoke:
-        corpus = corpus.with_name("corpus.smoke.tok.txt")
         args.epochs = 1
         args.out = args.out if args.out != str(paths.EMBEDDINGS_DIR) else str(paths.OUT / "embeddings-smoke")
-    if args.tokenize or not corpus.exists():
+        if standin:
+            corpus = corpus.with_name("corpus.smoke.tok.txt")
+    if standin:
+        print("using the STAND-IN tokeniser (Kindling's tokens file is missing)")
         tokenize_corpus(corpus, max_lines=2000 if args.smoke else None)
 
     from gensim.models import FastText, Word2Vec  # imported late: slow import
@@ -104,7 +112,8 @@ def main(argv=None):
         dtype=args.dtype,
         source={
             "corpus": "shared/data/text/*.txt.gz (medquad, ohsumed, medical_abstracts, craft_ccby, pubmedqa)",
-            "tokenizer": "tools/train/standin_tokenize.py (stand-in)" if corpus.name.startswith("corpus") else str(corpus),
+            "tokenizer": "tools/train/standin_tokenize.py (stand-in)" if standin else "Kindling Tokenizer (default params)",
+            "tokens": str(corpus.relative_to(paths.REPO)) if corpus.is_relative_to(paths.REPO) else str(corpus),
             "algorithm": "word2vec skip-gram" if args.algo == "skipgram" else "fastText skip-gram (subword vectors not exported)",
             "trainer": "gensim", "window": args.window, "epochs": args.epochs, "minCount": args.min_count,
             "maxVocab": args.max_vocab, "seed": args.seed, "oov": "zero vector",

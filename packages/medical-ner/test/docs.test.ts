@@ -1,10 +1,9 @@
 // docs/ner_clinical.md mirrors the model card; its Results table must be what the shipped model really produces.
-import { modelCardNote } from "@kindling/fixtures";
+import { modelCardNote, resultsTable } from "@kindling/fixtures";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import { light } from "./helpers.js";
-import { resultsTable } from "./results-table.js";
 
 const doc = readFileSync(fileURLToPath(new URL("../../../docs/ner_clinical.md", import.meta.url)), "utf8");
 
