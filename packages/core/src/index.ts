@@ -7,3 +7,4 @@ export { loadStage, registerStage, saveStage, type StageLoader } from "./registr
 export { AnnotatorApproach, AnnotatorModel, PipelineStage, Transformer, type RowInputs } from "./stage.js";
 export { StageTimings } from "./timings.js";
 export { MODELS_DIR_ENV, PretrainedModelError, resolvePretrained } from "./models.js";
+export { defineAccessors, type Accessors } from "./accessors.js";

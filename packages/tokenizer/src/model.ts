@@ -1,5 +1,5 @@
 import { AnnotatorType, NO_EMBEDDINGS, type Annotation } from "@kindling/annotation";
-import { AnnotatorModel, registerStage, type RowInputs } from "@kindling/core";
+import { AnnotatorModel, defineAccessors, registerStage, type Accessors, type RowInputs, type StageParams } from "@kindling/core";
 import { MODEL_SPECS, MODEL_UNSUPPORTED, type TokenizerModelParams } from "./params.js";
 import { CompiledTokenizer } from "./rules.js";
 import { scanTokens } from "./scan.js";
@@ -11,6 +11,9 @@ export const PACKAGE_NAME = "@kindling/tokenizer";
  * "document") into "token" annotations whose offsets point into the original document and whose metadata is
  * `{ sentence }`: the sentence's own `metadata.sentence`, or its index in the row.
  */
+/** Spark-style `setX`/`getX` for every param, installed below. */
+export interface TokenizerModel extends Accessors<Omit<TokenizerModelParams, keyof StageParams>, TokenizerModel> {}
+
 export class TokenizerModel extends AnnotatorModel<TokenizerModelParams> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT] as const;
   readonly outputAnnotatorType = AnnotatorType.TOKEN;
@@ -70,82 +73,8 @@ export class TokenizerModel extends AnnotatorModel<TokenizerModelParams> {
     return tokens;
   }
 
-  // Spark NLP setters and getters of TokenizerModel.
-  setTargetPattern(value: string): this {
-    return this.set("targetPattern", value);
-  }
-  getTargetPattern(): string {
-    return this.get("targetPattern");
-  }
-  setSplitPattern(value: string): this {
-    return this.set("splitPattern", value);
-  }
-  getSplitPattern(): string | null {
-    return this.get("splitPattern");
-  }
-  setSplitChars(value: string[]): this {
-    return this.set("splitChars", value);
-  }
   addSplitChars(value: string): this {
     return this.set("splitChars", [...this.get("splitChars"), value]);
-  }
-  getSplitChars(): string[] {
-    return this.get("splitChars");
-  }
-  setExceptions(value: string[]): this {
-    return this.set("exceptions", value);
-  }
-  getExceptions(): string[] {
-    return this.get("exceptions");
-  }
-  setCaseSensitiveExceptions(value: boolean): this {
-    return this.set("caseSensitiveExceptions", value);
-  }
-  getCaseSensitiveExceptions(): boolean {
-    return this.get("caseSensitiveExceptions");
-  }
-  setMinLength(value: number): this {
-    return this.set("minLength", value);
-  }
-  getMinLength(): number {
-    return this.get("minLength");
-  }
-  setMaxLength(value: number): this {
-    return this.set("maxLength", value);
-  }
-  getMaxLength(): number {
-    return this.get("maxLength");
-  }
-  getContextChars(): string[] {
-    return this.get("contextChars");
-  }
-  getInfixPatterns(): string[] {
-    return this.get("infixPatterns");
-  }
-  getPrefixPattern(): string | null {
-    return this.get("prefixPattern");
-  }
-  getSuffixPattern(): string | null {
-    return this.get("suffixPattern");
-  }
-  // Kindling additions.
-  setPlaceholderPatterns(value: string[]): this {
-    return this.set("placeholderPatterns", value);
-  }
-  getPlaceholderPatterns(): string[] {
-    return this.get("placeholderPatterns");
-  }
-  setAbbreviations(value: string[]): this {
-    return this.set("abbreviations", value);
-  }
-  getAbbreviations(): string[] {
-    return this.get("abbreviations");
-  }
-  setKeepInitialismPeriods(value: boolean): this {
-    return this.set("keepInitialismPeriods", value);
-  }
-  getKeepInitialismPeriods(): boolean {
-    return this.get("keepInitialismPeriods");
   }
   // Spark NLP params Kindling does not implement.
   setRules(_ruleFactory: unknown): never {
@@ -155,5 +84,7 @@ export class TokenizerModel extends AnnotatorModel<TokenizerModelParams> {
     return this.unsupported("lazyAnnotator");
   }
 }
+
+defineAccessors(TokenizerModel, Object.keys(MODEL_SPECS));
 
 registerStage("TokenizerModel", { packageName: PACKAGE_NAME, load: (params) => new TokenizerModel(params as Partial<TokenizerModelParams>) });

@@ -1,5 +1,5 @@
 import { AnnotatorType } from "@kindling/annotation";
-import { AnnotatorApproach, NotSupportedError, ParamError, registerStage, type AnnotationBatch } from "@kindling/core";
+import { AnnotatorApproach, defineAccessors, NotSupportedError, ParamError, registerStage, type Accessors, type AnnotationBatch, type StageParams } from "@kindling/core";
 import { readFile } from "node:fs/promises";
 import { PACKAGE_NAME, TokenizerModel } from "./model.js";
 import { APPROACH_SPECS, APPROACH_UNSUPPORTED, type TokenizerModelParams, type TokenizerParams } from "./params.js";
@@ -8,6 +8,11 @@ import { APPROACH_SPECS, APPROACH_UNSUPPORTED, type TokenizerModelParams, type T
  * Spark NLP's Tokenizer: an AnnotatorApproach whose `fit` builds the rules (prefix/infix/suffix from the
  * context characters or the patterns given) and returns a {@link TokenizerModel}. Fitting reads no data.
  */
+/** Spark-style `setX`/`getX` for every param (installed below); `setExceptionsPath` and the `add*` helpers are its own. */
+export interface Tokenizer extends Accessors<Omit<TokenizerParams, keyof StageParams | "exceptionsPath">, Tokenizer> {
+  getExceptionsPath(): string | null;
+}
+
 export class Tokenizer extends AnnotatorApproach<TokenizerParams, TokenizerModel> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT] as const;
   readonly outputAnnotatorType = AnnotatorType.TOKEN;
@@ -48,35 +53,8 @@ export class Tokenizer extends AnnotatorApproach<TokenizerParams, TokenizerModel
     return model;
   }
 
-  setTargetPattern(value: string): this {
-    return this.set("targetPattern", value);
-  }
-  getTargetPattern(): string {
-    return this.get("targetPattern");
-  }
-  setContextChars(value: string[]): this {
-    return this.set("contextChars", value);
-  }
   addContextChars(value: string): this {
     return this.set("contextChars", [...this.get("contextChars"), value]);
-  }
-  getContextChars(): string[] {
-    return this.get("contextChars");
-  }
-  setPrefixPattern(value: string): this {
-    return this.set("prefixPattern", value);
-  }
-  getPrefixPattern(): string | null {
-    return this.get("prefixPattern");
-  }
-  setSuffixPattern(value: string): this {
-    return this.set("suffixPattern", value);
-  }
-  getSuffixPattern(): string | null {
-    return this.get("suffixPattern");
-  }
-  setInfixPatterns(value: string[]): this {
-    return this.set("infixPatterns", value);
   }
   /**
    * Puts a pattern in front of the infix rules. As in Spark NLP, when no infix patterns were set the list
@@ -85,83 +63,24 @@ export class Tokenizer extends AnnotatorApproach<TokenizerParams, TokenizerModel
   addInfixPattern(value: string): this {
     return this.set("infixPatterns", [value, ...this.get("infixPatterns")]);
   }
-  getInfixPatterns(): string[] {
-    return this.get("infixPatterns");
-  }
-  setSplitPattern(value: string): this {
-    return this.set("splitPattern", value);
-  }
-  getSplitPattern(): string | null {
-    return this.get("splitPattern");
-  }
-  setSplitChars(value: string[]): this {
-    return this.set("splitChars", value);
-  }
   addSplitChars(value: string): this {
     return this.set("splitChars", [...this.get("splitChars"), value]);
   }
-  getSplitChars(): string[] {
-    return this.get("splitChars");
-  }
-  setExceptions(value: string[]): this {
-    return this.set("exceptions", value);
-  }
   addException(value: string): this {
     return this.set("exceptions", [...this.get("exceptions"), value]);
-  }
-  getExceptions(): string[] {
-    return this.get("exceptions");
   }
   /** Spark's ReadAs.TEXT only: one exception per line. */
   setExceptionsPath(path: string, readAs: "TEXT" | "SPARK" = "TEXT"): this {
     if (readAs !== "TEXT") throw new NotSupportedError(this.stageName, "exceptionsPath", "only readAs TEXT (a local text file) is supported");
     return this.set("exceptionsPath", path);
   }
-  getExceptionsPath(): string | null {
-    return this.get("exceptionsPath");
-  }
-  setCaseSensitiveExceptions(value: boolean): this {
-    return this.set("caseSensitiveExceptions", value);
-  }
-  getCaseSensitiveExceptions(): boolean {
-    return this.get("caseSensitiveExceptions");
-  }
-  setMinLength(value: number): this {
-    return this.set("minLength", value);
-  }
-  getMinLength(): number {
-    return this.get("minLength");
-  }
-  setMaxLength(value: number): this {
-    return this.set("maxLength", value);
-  }
-  getMaxLength(): number {
-    return this.get("maxLength");
-  }
-  // Kindling additions.
-  setPlaceholderPatterns(value: string[]): this {
-    return this.set("placeholderPatterns", value);
-  }
-  getPlaceholderPatterns(): string[] {
-    return this.get("placeholderPatterns");
-  }
-  setAbbreviations(value: string[]): this {
-    return this.set("abbreviations", value);
-  }
-  getAbbreviations(): string[] {
-    return this.get("abbreviations");
-  }
-  setKeepInitialismPeriods(value: boolean): this {
-    return this.set("keepInitialismPeriods", value);
-  }
-  getKeepInitialismPeriods(): boolean {
-    return this.get("keepInitialismPeriods");
-  }
   // Spark NLP params Kindling does not implement.
   setLazyAnnotator(_value: boolean): never {
     return this.unsupported("lazyAnnotator");
   }
 }
+
+defineAccessors(Tokenizer, Object.keys(APPROACH_SPECS));
 
 async function readExceptions(path: string, stage: string): Promise<string[]> {
   let content: string;
