@@ -27,6 +27,17 @@ for (const root of roots) {
     console.log(`  ${dir} (${r.numPassedTests} ok, ${r.numFailedTests} failing)`);
   }
 }
+// pytest's JUnit report (tools/train), when CI ran the Python toolchain.
+const junit = join("tools", "train", "test-results", "junit.xml");
+if (existsSync(junit)) {
+  const suite = readFileSync(junit, "utf8").match(/<testsuite\b[^>]*>/)?.[0] ?? "";
+  const count = (name) => Number(suite.match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
+  const failing = count("failures") + count("errors");
+  passed += count("tests") - failing - count("skipped");
+  failed += failing;
+  skipped += count("skipped");
+  console.log(`  tools/train pytest (${count("tests") - failing - count("skipped")} ok, ${failing} failing)`);
+}
 for (const dir of missing) console.log(`${dir}: no test report (its tests did not run)`);
 failed += missing.length;
 console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
