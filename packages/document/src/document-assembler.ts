@@ -1,15 +1,5 @@
 import { AnnotatorType, makeAnnotation, type Annotation } from "@kindling/annotation";
-import {
-  check,
-  param,
-  registerStage,
-  StageRowError,
-  Transformer,
-  type AnnotationBatch,
-  type ColumnSchema,
-  type OutputParams,
-  type ParamSpecs,
-} from "@kindling/core";
+import { type Accessors, type AnnotationBatch, check, type ColumnSchema, defineAccessors, type OutputParams, param, type ParamSpecs, registerStage, type StageParams, StageRowError, Transformer } from "@kindling/core";
 import { cleanText, CLEANUP_MODES, type CleanupMode } from "./cleanup.js";
 
 export interface DocumentAssemblerParams extends OutputParams {
@@ -43,6 +33,9 @@ const UNSUPPORTED = {
  * Null, missing and empty texts (including texts that cleanup empties) give no annotation. This differs from
  * Spark, which emits an annotation with `end = -1` for them.
  */
+/** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
+export interface DocumentAssembler extends Accessors<Omit<DocumentAssemblerParams, keyof StageParams>, DocumentAssembler, "setCleanupMode" | "setIdCol" | "setInputCol" | "setMetadataCol"> {}
+
 export class DocumentAssembler extends Transformer<DocumentAssemblerParams> {
   constructor(options?: Partial<DocumentAssemblerParams>) {
     super(SPECS, options, UNSUPPORTED);
@@ -59,21 +52,12 @@ export class DocumentAssembler extends Transformer<DocumentAssemblerParams> {
   setInputCol(col: string): this {
     return this.set("inputCol", col);
   }
-  getInputCol(): string {
-    return this.get("inputCol");
-  }
   setIdCol(col: string | null): this {
     return this.set("idCol", col);
-  }
-  getIdCol(): string | null {
-    return this.get("idCol");
   }
   /** Like Spark, accepts any case and surrounding spaces: `setCleanupMode(" Shrink ")`. */
   setCleanupMode(mode: string): this {
     return this.set("cleanupMode", mode.trim().toLowerCase() as CleanupMode);
-  }
-  getCleanupMode(): CleanupMode {
-    return this.get("cleanupMode");
   }
   setMetadataCol(_col: string): never {
     return this.unsupported("metadataCol");
@@ -134,6 +118,8 @@ export class DocumentAssembler extends Transformer<DocumentAssemblerParams> {
     return kind.type;
   }
 }
+
+defineAccessors(DocumentAssembler, Object.keys(SPECS));
 
 /** Arrow types that decode to JS strings (or only nulls). */
 function isTextType(type: string): boolean {

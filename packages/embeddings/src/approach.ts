@@ -1,5 +1,5 @@
 import { AnnotatorType } from "@kindling/annotation";
-import { AnnotatorApproach, check, param, type ParamSpecs } from "@kindling/core";
+import { type Accessors, AnnotatorApproach, check, defineAccessors, param, type ParamSpecs, type StageParams } from "@kindling/core";
 import { readKindlingEmbeddings } from "./formats/kindling.js";
 import { readTextVectors } from "./formats/text.js";
 import { readWord2VecBinary } from "./formats/word2vec-binary.js";
@@ -26,6 +26,9 @@ const SPECS: ParamSpecs<WordEmbeddingsApproachParams> = {
  * Spark NLP's WordEmbeddings approach: `fit` reads a user's vectors file so that any word2vec or GloVe vectors
  * can replace Kindling's own.
  */
+/** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
+export interface WordEmbeddings extends Accessors<Omit<WordEmbeddingsApproachParams, keyof StageParams>, WordEmbeddings, "setStoragePath"> {}
+
 export class WordEmbeddings extends AnnotatorApproach<WordEmbeddingsApproachParams, WordEmbeddingsModel> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT, AnnotatorType.TOKEN];
   readonly outputAnnotatorType = AnnotatorType.WORD_EMBEDDINGS;
@@ -43,15 +46,6 @@ export class WordEmbeddings extends AnnotatorApproach<WordEmbeddingsApproachPara
   /** Spark's `setStoragePath(path, readAs)`. */
   setStoragePath(path: string, readAs: ReadAs = "TEXT"): this {
     return this.set("storagePath", path).set("readAs", readAs);
-  }
-  setStorageRef(v: string): this {
-    return this.set("storageRef", v);
-  }
-  setCaseSensitive(v: boolean): this {
-    return this.set("caseSensitive", v);
-  }
-  setDimension(v: number): this {
-    return this.set("dimension", v);
   }
 
   async fit(): Promise<WordEmbeddingsModel> {
@@ -73,3 +67,5 @@ export class WordEmbeddings extends AnnotatorApproach<WordEmbeddingsApproachPara
     return new WordEmbeddingsModel({ ...modelParams, storageRef: modelParams.storageRef || path }, storage);
   }
 }
+
+defineAccessors(WordEmbeddings, Object.keys(SPECS));

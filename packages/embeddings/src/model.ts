@@ -1,5 +1,5 @@
 import { AnnotatorType, conllSafeToken, makeAnnotation, type Annotation } from "@kindling/annotation";
-import { AnnotatorModel, check, param, PipelineWiringError, resolvePretrained, type ColumnSchema, type ParamSpecs, type RowInputs, type StageParams } from "@kindling/core";
+import { type Accessors, AnnotatorModel, check, type ColumnSchema, defineAccessors, param, type ParamSpecs, PipelineWiringError, resolvePretrained, type RowInputs, type StageParams } from "@kindling/core";
 import { readKindlingEmbeddings, writeKindlingEmbeddings } from "./formats/kindling.js";
 import type { EmbeddingsStorage } from "./storage.js";
 
@@ -34,6 +34,9 @@ const PACKAGE = "@kindling/embeddings";
  * Spark NLP's WordEmbeddingsModel: one `word_embeddings` annotation per token, carrying the token's vector (a view
  * into one contiguous matrix) and `isOOV` metadata. Unknown words get a zero vector.
  */
+/** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
+export interface WordEmbeddingsModel extends Accessors<Omit<WordEmbeddingsParams, keyof StageParams>, WordEmbeddingsModel, "setEnableInMemoryStorage" | "setIncludeStorage" | "setReadCacheSize" | "setStorage"> {}
+
 export class WordEmbeddingsModel extends AnnotatorModel<WordEmbeddingsParams> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT, AnnotatorType.TOKEN];
   readonly outputAnnotatorType = AnnotatorType.WORD_EMBEDDINGS;
@@ -73,21 +76,6 @@ export class WordEmbeddingsModel extends AnnotatorModel<WordEmbeddingsParams> {
     return this.storageValue;
   }
 
-  setStorageRef(v: string): this {
-    return this.set("storageRef", v);
-  }
-  getStorageRef(): string {
-    return this.get("storageRef");
-  }
-  setCaseSensitive(v: boolean): this {
-    return this.set("caseSensitive", v);
-  }
-  setIncludeEmbeddings(v: boolean): this {
-    return this.set("includeEmbeddings", v);
-  }
-  getDimension(): number {
-    return this.get("dimension");
-  }
   setEnableInMemoryStorage(_v: boolean): never {
     return this.unsupported("enableInMemoryStorage");
   }
@@ -145,3 +133,5 @@ export class WordEmbeddingsModel extends AnnotatorModel<WordEmbeddingsParams> {
     await writeKindlingEmbeddings(dir, this.storage, { storageRef: this.get("storageRef"), caseSensitive: this.get("caseSensitive") });
   }
 }
+
+defineAccessors(WordEmbeddingsModel, Object.keys(WORD_EMBEDDINGS_SPECS));

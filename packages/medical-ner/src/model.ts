@@ -1,15 +1,5 @@
 import { AnnotatorType, makeAnnotation, type Annotation } from "@kindling/annotation";
-import {
-  AnnotatorModel,
-  check,
-  param,
-  PipelineWiringError,
-  resolvePretrained,
-  type ColumnSchema,
-  type ParamSpecs,
-  type RowInputs,
-  type StageParams,
-} from "@kindling/core";
+import { type Accessors, AnnotatorModel, check, type ColumnSchema, defineAccessors, param, type ParamSpecs, PipelineWiringError, resolvePretrained, type RowInputs, type StageParams } from "@kindling/core";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { endianness } from "node:os";
 import { join } from "node:path";
@@ -84,6 +74,9 @@ if (endianness() !== "LE") throw new Error("@kindling/medical-ner writes int64 t
  * length-bucketed batches of sentences from all rows of a batch; Viterbi decoding runs in TypeScript with the
  * CRF transitions shipped in the model's manifest. Output: one `named_entity` annotation per token (BIO tag).
  */
+/** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
+export interface MedicalNerModel extends Accessors<Omit<MedicalNerParams, keyof StageParams>, MedicalNerModel, "getClasses" | "getStorageRef" | "setConfigProtoBytes" | "setMinProba"> {}
+
 export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT, AnnotatorType.TOKEN, AnnotatorType.WORD_EMBEDDINGS];
   readonly outputAnnotatorType = AnnotatorType.NAMED_ENTITY;
@@ -151,18 +144,6 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     return this.runtime.manifest;
   }
 
-  setBatchSize(v: number): this {
-    return this.set("batchSize", v);
-  }
-  setIncludeConfidence(v: boolean): this {
-    return this.set("includeConfidence", v);
-  }
-  setIncludeAllConfidenceScores(v: boolean): this {
-    return this.set("includeAllConfidenceScores", v);
-  }
-  setLabelCasing(v: LabelCasing): this {
-    return this.set("labelCasing", v);
-  }
   setConfigProtoBytes(_v: unknown): never {
     return this.unsupported("configProtoBytes");
   }
@@ -315,6 +296,8 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     return MedicalNerModel.load(dir, params);
   }
 }
+
+defineAccessors(MedicalNerModel, Object.keys(SPECS));
 
 /** The vector of each token: embeddings annotations usually align 1:1 with tokens; otherwise match by offsets. */
 function alignVectors(tokens: readonly Annotation[], embeddings: readonly Annotation[]): Float32Array[] {

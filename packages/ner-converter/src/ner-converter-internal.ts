@@ -1,4 +1,4 @@
-import { param, registerStage, type ParamSpecs } from "@kindling/core";
+import { type Accessors, defineAccessors, param, type ParamSpecs, registerStage, type StageParams } from "@kindling/core";
 import { mergeChunks, type Chunk } from "./chunks.js";
 import { ChunkConverter, NER_CONVERTER_SPECS, PACKAGE_NAME, type NerConverterParams } from "./ner-converter.js";
 import { isBoolean, isFiniteNumber, isLabelMap, isStringList } from "./validate.js";
@@ -38,6 +38,9 @@ const UNSUPPORTED = {
  * decode tags → replaceLabels → greedyMode / ignoreStopWords merges → whiteList / blackList → threshold →
  * number the chunks.
  */
+/** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
+export interface NerConverterInternal extends Accessors<Omit<NerConverterInternalParams, keyof StageParams>, NerConverterInternal, "setAllPossibleFieldsToStandard" | "setBlackList" | "setDoExceptionHandling" | "setIgnoreStopWords" | "setIncludeOutputColumn" | "setIncludeStandardField" | "setOutputColumnKey" | "setReplaceDictResource" | "setReplaceLabels" | "setStandardFieldKey" | "setWhiteList"> {}
+
 export class NerConverterInternal extends ChunkConverter<NerConverterInternalParams> {
   constructor(options?: Partial<NerConverterInternalParams>) {
     super(SPECS, options, UNSUPPORTED);
@@ -47,29 +50,11 @@ export class NerConverterInternal extends ChunkConverter<NerConverterInternalPar
     return "NerConverterInternal";
   }
 
-  setGreedyMode(value: boolean): this {
-    return this.set("greedyMode", value);
-  }
-  getGreedyMode(): boolean {
-    return this.get("greedyMode");
-  }
-  setThreshold(value: number): this {
-    return this.set("threshold", value);
-  }
-  getThreshold(): number {
-    return this.get("threshold");
-  }
   setIgnoreStopWords(words: readonly string[]): this {
     return this.set("ignoreStopWords", [...words]);
   }
-  getIgnoreStopWords(): string[] {
-    return this.get("ignoreStopWords");
-  }
   setReplaceLabels(labels: Readonly<Record<string, string>> | ReadonlyMap<string, string>): this {
     return this.set("replaceLabels", labels instanceof Map ? Object.fromEntries(labels) : { ...labels });
-  }
-  getReplaceLabels(): Record<string, string> {
-    return this.get("replaceLabels");
   }
   setReplaceDictResource(..._args: unknown[]): never {
     return this.unsupported("replaceDictResource");
@@ -106,5 +91,7 @@ export class NerConverterInternal extends ChunkConverter<NerConverterInternalPar
     return confidence === undefined || confidence >= this.get("threshold");
   }
 }
+
+defineAccessors(NerConverterInternal, Object.keys(SPECS));
 
 registerStage("NerConverterInternal", { packageName: PACKAGE_NAME, load: (params) => new NerConverterInternal(params as Partial<NerConverterInternalParams>) });

@@ -1,5 +1,5 @@
 import { AnnotatorType, type Annotation } from "@kindling/annotation";
-import { AnnotatorModel, param, registerStage, type ParamSpecs, type RowInputs, type StageParams } from "@kindling/core";
+import { type Accessors, AnnotatorModel, defineAccessors, param, type ParamSpecs, registerStage, type RowInputs, type StageParams } from "@kindling/core";
 import { tagSentences } from "./align.js";
 import { chunkAnnotation, chunkConfidence, chunksOf, type Chunk } from "./chunks.js";
 import { decodeIob, decodeSchemaless } from "./tags.js";
@@ -43,26 +43,8 @@ export abstract class ChunkConverter<P extends NerConverterParams> extends Annot
   setWhiteList(labels: readonly string[] | string, ...more: string[]): this {
     return this.set("whiteList", listOf(labels, more));
   }
-  getWhiteList(): string[] {
-    return this.get("whiteList");
-  }
   setBlackList(labels: readonly string[] | string, ...more: string[]): this {
     return this.set("blackList", listOf(labels, more));
-  }
-  getBlackList(): string[] {
-    return this.get("blackList");
-  }
-  setPreservePosition(value: boolean): this {
-    return this.set("preservePosition", value);
-  }
-  getPreservePosition(): boolean {
-    return this.get("preservePosition");
-  }
-  setNerHasNoSchema(value: boolean): this {
-    return this.set("nerHasNoSchema", value);
-  }
-  getNerHasNoSchema(): boolean {
-    return this.get("nerHasNoSchema");
   }
 
   annotate([sentences, tokens, entities]: RowInputs): Annotation[] {
@@ -97,6 +79,9 @@ export abstract class ChunkConverter<P extends NerConverterParams> extends Annot
  * offsets are the first token's begin and the last token's end, `result` the text between them, and metadata
  * `{entity, sentence, chunk, confidence?}`.
  */
+/** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
+export interface NerConverter extends Accessors<Omit<NerConverterParams, keyof StageParams>, NerConverter, "setBlackList" | "setWhiteList"> {}
+
 export class NerConverter extends ChunkConverter<NerConverterParams> {
   constructor(options?: Partial<NerConverterParams>) {
     super(NER_CONVERTER_SPECS, options);
@@ -106,6 +91,8 @@ export class NerConverter extends ChunkConverter<NerConverterParams> {
     return "NerConverter";
   }
 }
+
+defineAccessors(NerConverter, Object.keys(NER_CONVERTER_SPECS));
 
 function listOf(labels: readonly string[] | string, more: readonly string[]): string[] {
   return typeof labels === "string" ? [labels, ...more] : [...labels, ...more];

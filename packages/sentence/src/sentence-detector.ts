@@ -1,5 +1,5 @@
 import { AnnotatorType, makeAnnotation, type Annotation } from "@kindling/annotation";
-import { AnnotatorModel, ParamError, param, registerStage, type ColumnSchema, type ParamSpecs, type RowInputs, type StageParams } from "@kindling/core";
+import { type Accessors, AnnotatorModel, type ColumnSchema, defineAccessors, param, ParamError, type ParamSpecs, registerStage, type RowInputs, type StageParams } from "@kindling/core";
 import type { CustomBoundsStrategy } from "./custom-bounds.js";
 import { compileSentenceSplitter, SentenceOptionError, type SentenceSplitter } from "./detect.js";
 import { DEFAULT_SENTENCE_OPTIONS, OPTION_CHECKS, type SentenceOptions } from "./options.js";
@@ -40,6 +40,9 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
  * and writes one annotation per sentence, of annotator type "document" as in Spark, with offsets into the
  * original text and metadata `{ ...document metadata, sentence: "<index in the row>" }`.
  */
+/** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
+export interface SentenceDetector extends Accessors<Omit<SentenceDetectorParams, keyof StageParams>, SentenceDetector, "setLazyAnnotator"> {}
+
 export class SentenceDetector extends AnnotatorModel<SentenceDetectorParams> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT] as const;
   readonly outputAnnotatorType = AnnotatorType.DOCUMENT;
@@ -99,64 +102,11 @@ export class SentenceDetector extends AnnotatorModel<SentenceDetectorParams> {
     return out;
   }
 
-  setUseAbbreviations(value: boolean): this {
-    return this.set("useAbbreviations", value);
-  }
-  getUseAbbreviations(): boolean {
-    return this.get("useAbbreviations");
-  }
-  setDetectLists(value: boolean): this {
-    return this.set("detectLists", value);
-  }
-  getDetectLists(): boolean {
-    return this.get("detectLists");
-  }
-  setCustomBounds(value: string[]): this {
-    return this.set("customBounds", value);
-  }
-  getCustomBounds(): string[] {
-    return this.get("customBounds");
-  }
-  setUseCustomBoundsOnly(value: boolean): this {
-    return this.set("useCustomBoundsOnly", value);
-  }
-  getUseCustomBoundsOnly(): boolean {
-    return this.get("useCustomBoundsOnly");
-  }
-  setCustomBoundsStrategy(value: CustomBoundsStrategy): this {
-    return this.set("customBoundsStrategy", value);
-  }
-  getCustomBoundsStrategy(): CustomBoundsStrategy {
-    return this.get("customBoundsStrategy");
-  }
-  setSplitLength(value: number | null): this {
-    return this.set("splitLength", value);
-  }
-  getSplitLength(): number | null {
-    return this.get("splitLength");
-  }
-  setMinLength(value: number): this {
-    return this.set("minLength", value);
-  }
-  getMinLength(): number {
-    return this.get("minLength");
-  }
-  setMaxLength(value: number): this {
-    return this.set("maxLength", value);
-  }
-  getMaxLength(): number {
-    return this.get("maxLength");
-  }
-  /** Only `false` is accepted: see the README ("explodeSentences"). */
-  setExplodeSentences(value: boolean): this {
-    return this.set("explodeSentences", value);
-  }
-  getExplodeSentences(): boolean {
-    return this.get("explodeSentences");
-  }
   setLazyAnnotator(_value: boolean): never {
     return this.unsupported("lazyAnnotator");
   }
 }
+
+defineAccessors(SentenceDetector, Object.keys(SPECS));
 
 registerStage("SentenceDetector", { packageName: PACKAGE, load: (params) => new SentenceDetector(params) });

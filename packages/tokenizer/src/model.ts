@@ -12,7 +12,7 @@ export const PACKAGE_NAME = "@kindling/tokenizer";
  * `{ sentence }`: the sentence's own `metadata.sentence`, or its index in the row.
  */
 /** Spark-style `setX`/`getX` for every param, installed below. */
-export interface TokenizerModel extends Accessors<Omit<TokenizerModelParams, keyof StageParams>, TokenizerModel> {}
+export interface TokenizerModel extends Accessors<Omit<TokenizerModelParams, keyof StageParams>, TokenizerModel, "setLazyAnnotator"> {}
 
 export class TokenizerModel extends AnnotatorModel<TokenizerModelParams> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT] as const;

@@ -9,9 +9,7 @@ import { APPROACH_SPECS, APPROACH_UNSUPPORTED, type TokenizerModelParams, type T
  * context characters or the patterns given) and returns a {@link TokenizerModel}. Fitting reads no data.
  */
 /** Spark-style `setX`/`getX` for every param (installed below); `setExceptionsPath` and the `add*` helpers are its own. */
-export interface Tokenizer extends Accessors<Omit<TokenizerParams, keyof StageParams | "exceptionsPath">, Tokenizer> {
-  getExceptionsPath(): string | null;
-}
+export interface Tokenizer extends Accessors<Omit<TokenizerParams, keyof StageParams>, Tokenizer, "setExceptionsPath" | "setLazyAnnotator"> {}
 
 export class Tokenizer extends AnnotatorApproach<TokenizerParams, TokenizerModel> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT] as const;
