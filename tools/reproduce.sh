@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Reproduces the shipped models from ../shared in one command and reports the wall time:
+#   bash tools/reproduce.sh            # full profile (what ships)
+#   bash tools/reproduce.sh --quick    # iteration profile
+# Steps: corpora → CoNLL with Kindling's own tokenizer; plain text → tokens → word vectors; BiLSTM-CNN-CRF
+# training (selection on aci-dev); ONNX export; copy into models/; evaluation report; TS parity check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile=("$@")
+P=/usr/bin/python3
+started=$(date +%s)
+
+npm run build >/dev/null
+node tools/corpora/dist/cli.js --out tools/out/conll
+node tools/corpora/dist/cli.js --tokens-only
+$P -m tools.train.vectors --out tools/out/embeddings
+$P -m tools.train.train "${profile[@]}" --sources aci-train --out tools/out/runs/release
+
+# Ship: the fine-tuned vectors are the shipped embeddings_clinical_open, so both files carry that storageRef.
+export_dir=tools/out/runs/release/export
+mkdir -p models/ner_clinical_open models/embeddings_clinical_open
+cp "$export_dir/model.onnx" "$export_dir/manifest.json" models/ner_clinical_open/
+cp "$export_dir"/embeddings/{embeddings.json,vocab.txt,vectors.bin} models/embeddings_clinical_open/
+sed -i 's/"embeddings_clinical_open_tuned"/"embeddings_clinical_open"/' models/ner_clinical_open/manifest.json models/embeddings_clinical_open/embeddings.json
+
+$P -m tools.train.report
+$P -m tools.train.infer_onnx models/ner_clinical_open --embeddings models/embeddings_clinical_open --pred tools/out/aci-dev.ort.conll
+node tools/parity/parity.mjs --reference tools/out/aci-dev.ort.conll --out docs/benchmarks/parity.json
+node tools/docs/refresh.mjs
+echo "reproduced in $(( $(date +%s) - started ))s"

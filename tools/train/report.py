@@ -1,0 +1,109 @@
+"""Evaluation report of a Kindling NER model directory, from the exported files alone (ONNX Runtime + Viterbi,
+the computation the TypeScript runtime reproduces tag for tag): docs/benchmarks/ner.md and ner.json.
+
+  /usr/bin/python3 -m tools.train.report [--model models/ner_clinical_open] [--embeddings models/embeddings_clinical_open]
+
+Sets (from tools/out/conll, written by tools/corpora): aci-dev (the target convention; also used for model
+selection), the MACCROBAT dev split and the test splits of NCBI-disease, BC5CDR (Disease), NeuroTrialNER and the
+seeded Chia split. Each set is scored only on the labels it annotates.
+"""
+import argparse
+import hashlib
+import json
+import platform
+import time
+from pathlib import Path
+
+from . import paths
+from .conll import read_conll
+from .evaluate import chunk_scores, token_report
+from .infer_onnx import OnnxTagger
+
+SETS = [  # (name, file, labels scored)
+    ("aci-dev", "aci-dev.dev.conll", ["PROBLEM", "TEST", "TREATMENT"]),
+    ("MACCROBAT dev", "maccrobat2020.dev.conll", ["PROBLEM", "TEST", "TREATMENT"]),
+    ("NCBI-disease test", "ncbi-disease.test.conll", ["PROBLEM"]),
+    ("BC5CDR-disease test", "bc5cdr.test.conll", ["PROBLEM"]),
+    ("NeuroTrialNER test", "neurotrialner.test.conll", ["PROBLEM", "TREATMENT"]),
+    ("Chia test (seeded split)", "chia.test.conll", ["PROBLEM"]),
+]
+
+
+def chunk_table(scores):
+    rows = ["| label | strict P | strict R | strict F1 | relaxed P | relaxed R | relaxed F1 | support |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for lab, s in scores["strict"].items():
+        r = scores["relaxed"][lab]
+        name = f"**{lab}**" if lab == "micro" else lab
+        rows.append(f"| {name} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | "
+                    f"{r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {s['support']:,} |")
+    return "\n".join(rows)
+
+
+def token_table(rep):
+    rows = ["| Label | Precision | Recall | F1-Score | Support |", "|---|---:|---:|---:|---:|"]
+    for tag, r in rep["rows"].items():
+        if tag == "macro avg":
+            rows.append(f"| Accuracy | | | {rep['accuracy']:.4f} | {rep['support']:,} |")
+        name = {"macro avg": "Macro Avg", "weighted avg": "Weighted Avg"}.get(tag, tag)
+        rows.append(f"| {name} | {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {r['support']:,} |")
+    return "\n".join(rows)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=str(paths.REPO / "models" / "ner_clinical_open"))
+    ap.add_argument("--embeddings", default=str(paths.REPO / "models" / "embeddings_clinical_open"))
+    ap.add_argument("--conll-dir", default=str(paths.CONLL_DIR))
+    ap.add_argument("--out", default=str(paths.REPO / "docs" / "benchmarks"))
+    args = ap.parse_args(argv)
+
+    tagger = OnnxTagger(args.model, "model.onnx", args.embeddings)
+    manifest = tagger.m
+    sha = hashlib.sha256((Path(args.model) / "model.onnx").read_bytes()).hexdigest()
+    results, sections = {}, []
+    for name, file, labels in SETS:
+        path = Path(args.conll_dir) / file
+        if not path.exists():
+            print(f"skipping {name}: {path} is missing (run node tools/corpora/dist/cli.js)")
+            continue
+        sents = read_conll(path)
+        t0 = time.time()
+        pred = tagger.tag([s.tokens for s in sents])
+        secs = time.time() - t0
+        gold = [s.tags for s in sents]
+        ch, tok = chunk_scores(gold, pred, labels), token_report(gold, pred, labels)
+        results[name] = {"labels": labels, "sentences": len(sents), "seconds": round(secs, 2), "chunks": ch, "tokens": tok}
+        print(f"{name}: strict micro-F1 {ch['strict']['micro']['f1']:.4f}")
+        sections.append((name, labels, len(sents), ch, tok))
+
+    training = ", ".join(f"{d['source']} ({'/'.join(d['labels']) or 'no label fully'})" for d in manifest.get("trainingData", []))
+    md = [
+        "# Clinical NER benchmark (ner_clinical_open)", "",
+        f"Command: `/usr/bin/python3 -m tools.train.report` · {time.strftime('%Y-%m-%d')} · {platform.machine()}, "
+        f"Python {platform.python_version()}", "",
+        f"Model: `models/ner_clinical_open/model.onnx`, SHA-256 `{sha}`; trained on {training}; "
+        f"{manifest['training']['profile']} profile, partial-label CRF: {manifest['training']['partialLabels']}, "
+        f"fine-tuned vectors: {manifest['training'].get('tunedEmbeddings')}; selected on aci-dev (epoch "
+        f"{manifest['metrics'].get('epoch')}), so aci-dev figures are slightly optimistic.", "",
+        "Scores come from the exported files alone (ONNX Runtime + Viterbi); `tools/parity` shows the TypeScript "
+        "runtime gives the same tags on every aci-dev sentence. Chunk scores: strict = same label, start and end; "
+        "relaxed = same label and overlapping. Each corpus is scored only on the labels it annotates.", "",
+        "## Summary (strict micro-F1)", "",
+        "| set | labels | sentences | strict P | strict R | strict F1 | relaxed F1 |", "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, labels, n, ch, _ in sections:
+        s, r = ch["strict"]["micro"], ch["relaxed"]["micro"]
+        md.append(f"| {name} | {', '.join(labels)} | {n:,} | {s['precision']:.4f} | {s['recall']:.4f} | **{s['f1']:.4f}** | {r['f1']:.4f} |")
+    for name, labels, n, ch, tok in sections:
+        md += ["", f"## {name}", "", "Chunks:", "", chunk_table(ch), "", "Tokens (the model card's format):", "", token_table(tok)]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "ner.md").write_text("\n".join(md) + "\n")
+    (out / "ner.json").write_text(json.dumps({"model_sha256": sha, "command": "/usr/bin/python3 -m tools.train.report",
+                                              "results": results}, indent=1) + "\n")
+    print(f"wrote {out / 'ner.md'} and ner.json")
+
+
+if __name__ == "__main__":
+    main()
