@@ -24,7 +24,8 @@ cp "$export_dir"/embeddings/{embeddings.json,vocab.txt,vectors.bin} models/embed
 sed -i 's/"embeddings_clinical_open_tuned"/"embeddings_clinical_open"/' models/ner_clinical_open/manifest.json models/embeddings_clinical_open/embeddings.json
 
 $P -m tools.train.report
-$P -m tools.train.infer_onnx models/ner_clinical_open --embeddings models/embeddings_clinical_open --pred tools/out/aci-dev.ort.conll
-node tools/parity/parity.mjs --reference tools/out/aci-dev.ort.conll --out docs/benchmarks/parity.json
+# Parity: the TypeScript runtime's tags against PyTorch's on every aci-dev sentence.
+$P -m tools.train.predict_torch tools/out/runs/release/best.pt --pred tools/out/aci-dev.torch.conll
+node tools/parity/parity.mjs --reference tools/out/aci-dev.torch.conll --out docs/benchmarks/parity.json
 node tools/docs/refresh.mjs
 echo "reproduced in $(( $(date +%s) - started ))s"
