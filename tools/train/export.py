@@ -16,7 +16,7 @@ import torch
 
 from . import embeddings
 from .crf import CRF
-from .model import Tagger
+from .model import ExportedTagger, Tagger
 
 OPSET = 17  # highest torch 1.13 exports
 
@@ -27,7 +27,17 @@ def load(ckpt_path):
     tagger.load_state_dict({k[7:]: v for k, v in ckpt["state"].items() if k.startswith("tagger.")})
     crf = CRF(ckpt["tags"])
     crf.load_state_dict({k[4:]: v for k, v in ckpt["state"].items() if k.startswith("crf.")})
-    return ckpt, tagger.eval(), crf.eval()
+    head_crfs = {}
+    for name in tagger.heads:
+        prefix = f"head_crfs.{name}."
+        head_crfs[name] = CRF(ckpt["tags"])
+        head_crfs[name].load_state_dict({k[len(prefix):]: v for k, v in ckpt["state"].items() if k.startswith(prefix)})
+        head_crfs[name].eval()
+    return ckpt, tagger.eval(), crf.eval(), head_crfs
+
+
+def head_output(name):
+    return f"emissions_{name}"
 
 
 def sample_batch(n_chars, dim, lengths, max_chars, seed=0):
@@ -72,15 +82,16 @@ def parity(tagger, onnx_path, n_chars, dim, max_chars):
 
 def to_onnx(tagger, path, n_chars, dim, max_chars):
     wv, ch, ln = sample_batch(n_chars, dim, [3, 7], max_chars)
+    outputs = ["emissions"] + [head_output(name) for name in tagger.heads]
     with warnings.catch_warnings():
         # torch 1.13 warns about LSTM batch size and prim::Constant shape inference; the parity check
         # runs other batch sizes and lengths than the export trace, which is what matters.
         warnings.simplefilter("ignore", UserWarning)
         torch.onnx.export(
-            tagger, (wv, ch, ln), str(path), opset_version=OPSET,
-            input_names=["word_vectors", "char_ids", "lengths"], output_names=["emissions"],
+            ExportedTagger(tagger).eval(), (wv, ch, ln), str(path), opset_version=OPSET,
+            input_names=["word_vectors", "char_ids", "lengths"], output_names=outputs,
             dynamic_axes={"word_vectors": {0: "B", 1: "T"}, "char_ids": {0: "B", 1: "T", 2: "C"},
-                          "lengths": {0: "B"}, "emissions": {0: "B", 1: "T"}})
+                          "lengths": {0: "B"}, **{o: {0: "B", 1: "T"} for o in outputs}})
 
 
 def fp16_weights(src, dst):
@@ -108,7 +119,7 @@ def fp16_weights(src, dst):
 
 
 def export_run(ckpt_path, out_dir):
-    ckpt, tagger, crf = load(ckpt_path)
+    ckpt, tagger, crf, head_crfs = load(ckpt_path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     emb_meta = ckpt["embeddings_meta"]
@@ -143,7 +154,11 @@ def export_run(ckpt_path, out_dir):
                        "oov": "zero vector"},
         "window": {**ckpt["window"], "stitch": "midpoint of each overlap"},
         "inputs": {"word_vectors": "float32 [B,T,D]", "char_ids": "int64 [B,T,C]", "lengths": "int64 [B]"},
-        "outputs": {"emissions": "float32 [B,T,K]"},
+        "outputs": {"emissions": "float32 [B,T,K]", **{head_output(n): "float32 [B,T,K]" for n in head_crfs}},
+        "heads": {name: {"output": head_output(name), **ckpt["heads"][name],
+                         **dict(zip(("transitions", "startTransitions", "endTransitions"),
+                                    (x.detach().tolist() for x in c.scores())))}
+                  for name, c in head_crfs.items()},
         "opset": OPSET,
         "trainingData": [{"source": s, "labels": l} for s, l in ckpt["sources"].items()],
         "metrics": {"devSource": ckpt["dev_source"], "epoch": ckpt["epoch"],

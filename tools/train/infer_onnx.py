@@ -19,7 +19,7 @@ from .evaluate import chunk_scores, format_chunks
 
 
 class OnnxTagger:
-    def __init__(self, export_dir, model="model.onnx", emb_dir=None):
+    def __init__(self, export_dir, model="model.onnx", emb_dir=None, head=None):
         import onnxruntime as ort
 
         d = Path(export_dir)
@@ -33,9 +33,12 @@ class OnnxTagger:
         self.sess = ort.InferenceSession(str(d / model), providers=["CPUExecutionProvider"])
         self.vocab = self.m["charVocab"]
         self.max_chars = self.m["maxCharsPerToken"]
-        self.trans = np.array(self.m["transitions"], np.float32)
-        self.start = np.array(self.m["startTransitions"], np.float32)
-        self.end = np.array(self.m["endTransitions"], np.float32)
+        # A multi-task head has its own output and CRF scores; the default is the clinical output.
+        scores = self.m["heads"][head] if head else self.m
+        self.output = scores["output"] if head else "emissions"
+        self.trans = np.array(scores["transitions"], np.float32)
+        self.start = np.array(scores["startTransitions"], np.float32)
+        self.end = np.array(scores["endTransitions"], np.float32)
 
     def _char_ids(self, tok):
         cps = list(tok)  # code points
@@ -58,7 +61,7 @@ class OnnxTagger:
                     wv[b, j] = self.vectors[row]
                 ch[b, j, :len(ids[b][j])] = ids[b][j]
         lengths = np.array([len(s) for s in batch], np.int64)
-        em = self.sess.run(["emissions"], {"word_vectors": wv, "char_ids": ch, "lengths": lengths})[0]
+        em = self.sess.run([self.output], {"word_vectors": wv, "char_ids": ch, "lengths": lengths})[0]
         return [em[b, :len(s)] for b, s in enumerate(batch)]
 
     def tag(self, sentences, batch_size=32):
@@ -89,8 +92,9 @@ def main(argv=None):
     ap.add_argument("--conll", default=str(paths.CONLL_DIR / "aci-dev.dev.conll"))
     ap.add_argument("--labels", nargs="+", default=["PROBLEM", "TEST", "TREATMENT"])
     ap.add_argument("--pred", help="write predictions here (CoNLL)")
+    ap.add_argument("--head", help="a multi-task head of the model (manifest `heads`), e.g. ncbi")
     args = ap.parse_args(argv)
-    tagger = OnnxTagger(args.export_dir, args.model, args.embeddings)
+    tagger = OnnxTagger(args.export_dir, args.model, args.embeddings, args.head)
     sents = read_conll(args.conll)
     t0 = time.time()
     pred = tagger.tag([s.tokens for s in sents])

@@ -21,7 +21,7 @@ def reverse_within(x, lengths):
 
 class Tagger(nn.Module):
     def __init__(self, char_vocab, n_tags, word_dim, char_dim=30, char_filters=50, char_kernel=3,
-                 hidden=150, dropout=0.5, casing=True):
+                 hidden=150, dropout=0.5, casing=True, heads=()):
         super().__init__()
         n_chars = len(char_vocab) + 2
         self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0)
@@ -33,6 +33,10 @@ class Tagger(nn.Module):
         self.fwd = nn.LSTM(feat, hidden, batch_first=True)
         self.bwd = nn.LSTM(feat, hidden, batch_first=True)
         self.out = nn.Linear(2 * hidden, n_tags)
+        # Multi-task heads (Crichton et al. 2017; Wang et al. 2019): corpora whose span convention differs from
+        # the clinical one (NCBI-disease, BC5CDR) share the encoder but get their own output layer and CRF, so
+        # they teach the shared representation without teaching the clinical head their boundaries.
+        self.heads = nn.ModuleDict({name: nn.Linear(2 * hidden, n_tags) for name in heads})
 
     def char_features(self, char_ids):
         b, t, c = char_ids.shape
@@ -55,9 +59,25 @@ class Tagger(nn.Module):
             ], dim=2))
         return torch.cat(feats, dim=2)
 
-    def forward(self, word_vectors, char_ids, lengths):
+    def encode(self, word_vectors, char_ids, lengths):
         x = self.drop(torch.cat([word_vectors, self.char_features(char_ids)], dim=2))
         h_f, _ = self.fwd(x)
         h_b, _ = self.bwd(reverse_within(x, lengths))
-        h = torch.cat([h_f, reverse_within(h_b, lengths)], dim=2)
-        return self.out(self.drop(h))
+        return self.drop(torch.cat([h_f, reverse_within(h_b, lengths)], dim=2))
+
+    def forward(self, word_vectors, char_ids, lengths, head=None):
+        """Emissions of the clinical output layer, or of the named multi-task head."""
+        h = self.encode(word_vectors, char_ids, lengths)
+        return self.out(h) if head is None else self.heads[head](h)
+
+
+class ExportedTagger(nn.Module):
+    """The ONNX graph: `emissions` (clinical) first, then one `emissions_<head>` output per multi-task head."""
+
+    def __init__(self, tagger):
+        super().__init__()
+        self.tagger = tagger
+
+    def forward(self, word_vectors, char_ids, lengths):
+        h = self.tagger.encode(word_vectors, char_ids, lengths)
+        return (self.tagger.out(h), *(layer(h) for layer in self.tagger.heads.values()))

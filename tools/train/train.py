@@ -36,12 +36,16 @@ PROFILES = {
 class Net(nn.Module):
     """Training-time wrapper: word-id lookup (frozen unless tuned) -> Tagger -> CRF."""
 
-    def __init__(self, table, tagger, crf, tune):
+    def __init__(self, table, tagger, crf, tune, head_crfs=None):
         super().__init__()
         self.table = nn.Embedding.from_pretrained(torch.from_numpy(table), freeze=not tune)
         self.tagger, self.crf = tagger, crf
+        self.head_crfs = nn.ModuleDict(head_crfs or {})
 
-    def emissions(self, batch, word_dropout=0.0):
+    def crf_of(self, head):
+        return self.crf if head is None else self.head_crfs[head]
+
+    def emissions(self, batch, word_dropout=0.0, head=None):
         oov = self.table.num_embeddings - 1
         words = batch["words"].clamp(min=0).masked_fill(batch["words"] < 0, oov)
         if word_dropout and self.training:  # teach the char path to carry OOV words
@@ -49,10 +53,10 @@ class Net(nn.Module):
         vec = self.table(words)
         if self.table.weight.requires_grad:  # keep the OOV row zero: it is what TS feeds for OOV
             vec = vec * (words != oov).unsqueeze(2).float()
-        return self.tagger(vec, batch["chars"], batch["lengths"])
+        return self.tagger(vec, batch["chars"], batch["lengths"], head)
 
 
-def predict(net, items, window, overlap, batch_size=64):
+def predict(net, items, window, overlap, batch_size=64, head=None):
     """Tag sequences (tag ids) for encoded items, using the overlapping-window scheme TS uses."""
     net.eval()
     pieces = []  # (item index, start, end, keep_from, keep_to)
@@ -65,7 +69,7 @@ def predict(net, items, window, overlap, batch_size=64):
             chunk = [pieces[p] for p in order[a:a + batch_size]]
             sub = [{k: (v[s:e] if k in ("words", "chars", "allowed") else v) for k, v in items[i].items()}
                    for i, s, e, _, _ in chunk]
-            em = net.emissions(collate(sub))
+            em = net.emissions(collate(sub), head=head)
             for j, (i, s, e, kf, kt) in enumerate(chunk):
                 if stitched[i] is None:
                     stitched[i] = torch.zeros(len(items[i]["words"]), em.shape[2])
@@ -75,14 +79,48 @@ def predict(net, items, window, overlap, batch_size=64):
             ems = stitched[a:a + batch_size]
             lengths = [e.shape[0] for e in ems]
             padded = nn.utils.rnn.pad_sequence(ems, batch_first=True)
-            out += net.crf.viterbi(padded, lengths)
+            out += net.crf_of(head).viterbi(padded, lengths)
     return out
 
 
-def evaluate_items(net, items, tags, labels, window, overlap):
-    pred = [[tags[i] for i in p] for p in predict(net, items, window, overlap)]
+def evaluate_items(net, items, tags, labels, window, overlap, head=None):
+    pred = [[tags[i] for i in p] for p in predict(net, items, window, overlap, head=head)]
     gold = [it["sent"].tags for it in items]
     return chunk_scores(gold, pred, labels), token_report(gold, pred, labels), pred
+
+
+def load_heads(args, cfg, rng):
+    """{name: {sources, labels, train, dev, test}} for each --head NAME=SOURCE[,SOURCE]."""
+    heads = {}
+    for spec in args.head:
+        name, _, srcs = spec.partition("=")
+        sources = [s for s in srcs.split(",") if s]
+        assert name and sources, f"--head {spec}: expected NAME=SOURCE[,SOURCE]"
+        assert args.dev_source not in sources, "the dev source must never feed training"
+        splits = {split: load_split(args.conll_dir, sources, split)[0] for split in ("train", "dev", "test")}
+        if cfg["train_limit"]:
+            splits["train"] = rng.sample(splits["train"], min(cfg["train_limit"], len(splits["train"])))
+            splits["dev"], splits["test"] = splits["dev"][:cfg["dev_limit"]], splits["test"][:cfg["dev_limit"]]
+        labels = sorted({t[2:] for s in splits["train"] for t in s.tags if t != "O"})
+        heads[name] = {"sources": sources, "labels": labels, **splits,
+                       "train": split_windows_for_training(splits["train"], args.window)}
+    return heads
+
+
+def head_sampler(head_items, per_epoch, rng):
+    """next(name) -> `per_epoch` training items of that head, walking a reshuffled order so every sentence is
+    seen before any repeats."""
+    queues = {name: [] for name in head_items}
+
+    def sample(name):
+        items = head_items[name]["train"]
+        out = []
+        while len(out) < min(per_epoch, len(items)):
+            if not queues[name]:
+                queues[name] = rng.sample(range(len(items)), len(items))
+            out.append(items[queues[name].pop()])
+        return out
+    return sample
 
 
 def main(argv=None):
@@ -112,6 +150,11 @@ def main(argv=None):
     ap.add_argument("--missing-as-o", action="store_true", help="ablation: unannotated labels count as O")
     ap.add_argument("--freeze-embeddings", action="store_true",
                     help="ablation: keep the pretrained vectors fixed (default fine-tunes them; +0.02-0.03 F1)")
+    ap.add_argument("--head", action="append", default=[], metavar="NAME=SOURCE[,SOURCE]",
+                    help="multi-task head: its own output layer + CRF trained on these sources' train split, "
+                         "their labels taken as complete in their own convention (e.g. ncbi=ncbi-disease)")
+    ap.add_argument("--head-sample", type=int, default=3000,
+                    help="sentences per head per epoch (cycling through a shuffled order)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-export", action="store_true")
@@ -139,34 +182,52 @@ def main(argv=None):
     if cfg["dev_limit"]:
         dev_sents = dev_sents[:cfg["dev_limit"]]
     train_sents = split_windows_for_training(train_sents, args.window)
+    heads = load_heads(args, cfg, rng)
     tags = tags_for(LABELS)
     lex = Lexicon(emb_dir)
-    char_vocab = chars.build_vocab([s.tokens for s in train_sents])
+    char_vocab = chars.build_vocab([s.tokens for s in train_sents] +
+                                   [s.tokens for h in heads.values() for s in h["train"]])
     enc = Encoder(lex, char_vocab, tags, args.max_chars, labels, partial=not args.missing_as_o)
-    train_items = [enc.encode(s) for s in train_sents]
+    train_items = [{**enc.encode(s), "head": None} for s in train_sents]
     dev_items = [enc.encode(s) for s in dev_sents]
+    # A head's own corpus is complete in its own convention: its gold tags are the only allowed path.
+    head_enc = Encoder(lex, char_vocab, tags, args.max_chars, {}, partial=False)
+    head_items = {name: {split: [{**head_enc.encode(s), "head": name} for s in h[split]]
+                         for split in ("train", "dev", "test")} for name, h in heads.items()}
+    for name, h in heads.items():
+        print(f"head {name} ({','.join(h['sources'])}, labels {h['labels']}): "
+              f"{len(h['train'])} train sentences, {args.head_sample} per epoch; dev {len(h['dev'])}, test {len(h['test'])}")
     print(f"[{profile}] train {args.sources}: {len(train_items)} sentences, "
           f"{sum(len(i['words']) for i in train_items)} tokens; dev {args.dev_source}: {len(dev_items)}; "
           f"embeddings {emb_dir} ({lex.matrix.shape[0] - 1}x{lex.matrix.shape[1]}); {len(char_vocab)} chars")
 
     config = dict(char_dim=args.char_dim, char_filters=args.char_filters, hidden=args.hidden,
-                  dropout=args.dropout, casing=not args.no_casing)
+                  dropout=args.dropout, casing=not args.no_casing, heads=list(heads))
     tagger = Tagger(char_vocab, len(tags), lex.matrix.shape[1], **config)
-    net = Net(lex.matrix, tagger, CRF(tags), tune=not args.freeze_embeddings)
+    net = Net(lex.matrix, tagger, CRF(tags), tune=not args.freeze_embeddings,
+              head_crfs={name: CRF(tags) for name in heads})
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=args.lr)
     meta = {"tags": tags, "char_vocab": char_vocab, "config": config, "max_chars": args.max_chars,
             "window": {"maxTokens": args.window, "overlap": args.overlap}, "embeddings_dir": str(emb_dir),
             "embeddings_meta": lex.meta, "sources": {s: labels[s] for s in args.sources if s in labels},
-            "dev_source": args.dev_source, "profile": profile, "args": vars(args)}
+            "dev_source": args.dev_source, "profile": profile, "args": vars(args),
+            "heads": {name: {"sources": h["sources"], "labels": h["labels"]} for name, h in heads.items()}}
+    next_head_sample = head_sampler(head_items, args.head_sample, rng)
 
     best, best_epoch, history = -1.0, 0, []
     for epoch in range(1, cfg["epochs"] + 1):
         net.train()
         t0, total, n = time.time(), 0.0, 0
-        for batch_items in bucketed_batches(train_items, args.batch_size, rng):
+        batches = bucketed_batches(train_items, args.batch_size, rng)
+        if heads:  # one head per batch; heads' batches interleaved with the clinical ones
+            for name in heads:
+                batches += bucketed_batches(next_head_sample(name), args.batch_size, rng)
+            rng.shuffle(batches)
+        for batch_items in batches:
+            head = batch_items[0]["head"]
             batch = collate(batch_items)
-            em = net.emissions(batch, args.word_dropout)
-            loss = net.crf.nll(em, batch["mask"], batch["allowed"]).sum() / len(batch_items)
+            em = net.emissions(batch, args.word_dropout, head)
+            loss = net.crf_of(head).nll(em, batch["mask"], batch["allowed"]).sum() / len(batch_items)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), args.clip)
@@ -181,6 +242,9 @@ def main(argv=None):
                "devSeconds": round(time.time() - t1, 1), "devStrictMicroF1": round(f1, 4),
                "devRelaxedMicroF1": round(ch["relaxed"]["micro"]["f1"], 4),
                "devStrictF1": {l: round(ch["strict"][l]["f1"], 4) for l in dev_labels[args.dev_source]}}
+        for name, h in heads.items():  # logged, never used for selection
+            hch, _, _ = evaluate_items(net, head_items[name]["dev"], tags, h["labels"], args.window, args.overlap, name)
+            row.setdefault("headDevStrictMicroF1", {})[name] = round(hch["strict"]["micro"]["f1"], 4)
         history.append(row)
         print(json.dumps(row), flush=True)
         ckpt = {"state": net.state_dict(), "epoch": epoch, "dev": ch, "history": history, **meta}
@@ -196,10 +260,17 @@ def main(argv=None):
     net.load_state_dict(torch.load(run / "best.pt")["state"])
     ch, tok, pred = evaluate_items(net, dev_items, tags, dev_labels[args.dev_source], args.window, args.overlap)
     report = f"best epoch {best_epoch} (of {len(history)}), dev = {args.dev_source}\n\n{format_chunks(ch)}\n\n{format_tokens(tok)}"
+    head_scores = {}
+    for name, h in heads.items():
+        head_scores[name] = {}
+        for split in ("dev", "test"):
+            hch, _, _ = evaluate_items(net, head_items[name][split], tags, h["labels"], args.window, args.overlap, name)
+            head_scores[name][split] = hch
+            report += f"\n\nhead {name}, {split} split of {','.join(h['sources'])}:\n{format_chunks(hch)}"
     print(report)
     (run / "report.txt").write_text(report + "\n")
     (run / "history.json").write_text(json.dumps({"history": history, "bestEpoch": best_epoch,
-                                                  "dev": {"chunks": ch, "tokens": tok}}, indent=2))
+                                                  "dev": {"chunks": ch, "tokens": tok}, "heads": head_scores}, indent=2))
     print(f"training time {time.time() - t_start:.0f}s ({sum(h['trainSeconds'] for h in history):.0f}s in epochs)")
     if not args.no_export:
         from .export import export_run

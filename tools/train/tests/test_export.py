@@ -32,3 +32,37 @@ def test_onnx_matches_torch(tmp_path):
     check = parity(tagger, path, len(VOCAB) + 2, 16, 20)
     assert check["maxAbsDiffOnnxTorch"] < 1e-4
     assert check["maxAbsDiffBatchInvariance"] < 1e-4
+
+
+def test_multitask_heads_export_as_named_outputs(tmp_path):
+    import numpy as np
+    import onnxruntime as ort
+
+    torch.manual_seed(0)
+    tagger = Tagger(VOCAB, 7, word_dim=16, hidden=12, char_filters=8, char_dim=6, heads=["ncbi", "bc5cdr"]).eval()
+    path = tmp_path / "m.onnx"
+    to_onnx(tagger, path, len(VOCAB) + 2, 16, 20)
+    # Exporting through the wrapper must leave the tagger in eval mode (dropout off) for the parity check.
+    assert not tagger.training and not tagger.drop.training
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert [o.name for o in sess.get_outputs()] == ["emissions", "emissions_ncbi", "emissions_bc5cdr"]
+    wv, ch, ln = sample_batch(len(VOCAB) + 2, 16, [2, 9, 4], 20)
+    got = sess.run(None, {"word_vectors": wv.numpy(), "char_ids": ch.numpy(), "lengths": ln.numpy()})
+    with torch.no_grad():
+        for out, head in zip(got, [None, "ncbi", "bc5cdr"]):
+            ref = tagger(wv, ch, ln, head).numpy()
+            for i, n in enumerate(ln.tolist()):
+                assert np.abs(out[i, :n] - ref[i, :n]).max() < 1e-4
+    # The heads are distinct output layers, not copies of the clinical one.
+    assert np.abs(got[0] - got[1]).max() > 1e-3
+
+
+def test_head_sampler_sees_every_sentence_before_repeating():
+    import random
+
+    from tools.train.train import head_sampler
+
+    items = {"h": {"train": [{"id": i} for i in range(10)]}}
+    sample = head_sampler(items, 4, random.Random(1))
+    seen = [it["id"] for _ in range(5) for it in sample("h")]  # 20 draws = two full passes
+    assert sorted(seen[:10]) == list(range(10)) and sorted(seen[10:]) == list(range(10))
