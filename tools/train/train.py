@@ -89,6 +89,24 @@ def evaluate_items(net, items, tags, labels, window, overlap, head=None):
     return chunk_scores(gold, pred, labels), token_report(gold, pred, labels), pred
 
 
+def simulate_missing(sents, labels, spec, rng):
+    """A controlled partial-label experiment on a fully annotated corpus: a seeded share of its documents loses
+    one label's spans and becomes source `<source>~no-<LABEL>`, which does not annotate that label."""
+    label, _, fraction = spec.partition("=")
+    assert label in LABELS and fraction, f"--simulate-missing {spec}: expected LABEL=FRACTION with LABEL in {LABELS}"
+    docs = sorted({(s.source, s.doc) for s in sents})
+    hidden = set(rng.sample(docs, round(len(docs) * float(fraction))))
+    out = []
+    for s in sents:
+        if (s.source, s.doc) in hidden:
+            source = f"{s.source}~no-{label}"
+            labels[source] = [l for l in labels[s.source] if l != label]
+            s = type(s)(s.tokens, ["O" if t[2:] == label else t for t in s.tags], source, s.doc)
+        out.append(s)
+    print(f"simulate-missing: {len(hidden)} of {len(docs)} documents lose their {label} spans")
+    return out
+
+
 def load_heads(args, cfg, rng):
     """{name: {sources, labels, train, dev, test}} for each --head NAME=SOURCE[,SOURCE]."""
     heads = {}
@@ -155,6 +173,11 @@ def main(argv=None):
                          "their labels taken as complete in their own convention (e.g. ncbi=ncbi-disease)")
     ap.add_argument("--head-sample", type=int, default=3000,
                     help="sentences per head per epoch (cycling through a shuffled order)")
+    ap.add_argument("--random-init", action="store_true",
+                    help="ablation: random word vectors over the same vocabulary instead of the trained ones")
+    ap.add_argument("--simulate-missing", metavar="LABEL=FRACTION",
+                    help="ablation: remove LABEL's spans from this fraction of training documents, which then count "
+                         "as a source that does not annotate LABEL (e.g. TREATMENT=0.5)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-export", action="store_true")
@@ -181,10 +204,16 @@ def main(argv=None):
         train_sents = rng.sample(train_sents, min(cfg["train_limit"], len(train_sents)))
     if cfg["dev_limit"]:
         dev_sents = dev_sents[:cfg["dev_limit"]]
+    if args.simulate_missing:
+        train_sents = simulate_missing(train_sents, labels, args.simulate_missing, random.Random(args.seed + 1))
     train_sents = split_windows_for_training(train_sents, args.window)
     heads = load_heads(args, cfg, rng)
     tags = tags_for(LABELS)
     lex = Lexicon(emb_dir)
+    if args.random_init:  # ablation: same vocabulary, random vectors (scaled like the trained ones), tuned
+        g = np.random.default_rng(args.seed)
+        scale = float(lex.matrix[:-1].std())
+        lex.matrix[:-1] = g.normal(0.0, scale, lex.matrix[:-1].shape).astype(np.float32)
     char_vocab = chars.build_vocab([s.tokens for s in train_sents] +
                                    [s.tokens for h in heads.values() for s in h["train"]])
     enc = Encoder(lex, char_vocab, tags, args.max_chars, labels, partial=not args.missing_as_o)
