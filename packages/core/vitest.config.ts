@@ -1,4 +1,9 @@
-import { defineConfig } from "vitest/config";
+import { defineConfig, mergeConfig } from "vitest/config";
 import { sharedTestConfig } from "../../vitest.shared.js";
 
-export default defineConfig(sharedTestConfig);
+export default defineConfig(
+  mergeConfig(sharedTestConfig, {
+    // PipelinePool workers run dist/pool-worker.js: make sure dist matches src before any test starts.
+    test: { globalSetup: ["./test/build-dist.ts"] },
+  }),
+);

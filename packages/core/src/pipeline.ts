@@ -2,38 +2,19 @@ import { annotationField, annotationListType, encodeAnnotationData, type Annotat
 import { makeData, RecordBatch, Schema, Struct, Table, type Data, type Field } from "apache-arrow";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { dictionaryIds, withDistinctDictionaryIds } from "./arrow-types.js";
 import { AnnotationBatch, columnSchemaOf, type ColumnSchema } from "./batch.js";
 import { PersistenceError, PipelineWiringError } from "./errors.js";
-import type { OutputParams } from "./params.js";
+import type { OutputParams, StageParams } from "./params.js";
 import { loadStage, saveStage } from "./registry.js";
 import { isApproach, isTransformer, type PipelineStage, type Transformer } from "./stage.js";
-import type { StageTimings } from "./timings.js";
+import { isTable, maxBatchRowsOf, sliced, type BatchTransformer, type RecordBatchStream, type TransformOptions } from "./stream.js";
 
 export const PIPELINE_FORMAT = "kindling-pipeline";
 export const PIPELINE_FORMAT_VERSION = 1;
 
 type AnyStage = PipelineStage<OutputParams>;
 type AnyTransformer = Transformer<OutputParams>;
-
-export interface TransformOptions {
-  /** Receives the time spent per stage and in Arrow encoding. */
-  timings?: StageTimings;
-  /**
-   * Larger input record batches are processed in slices of this many rows (default 512): all annotations of a
-   * slice are alive at once, so huge batches cost memory and garbage-collection time, not speed.
-   */
-  maxBatchRows?: number;
-}
-
-const DEFAULT_MAX_BATCH_ROWS = 512;
-
-/** Input batches cut to at most `rows` rows each, in order. */
-async function* sliced(batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>, rows: number): AsyncGenerator<RecordBatch> {
-  for await (const batch of batches) {
-    if (batch.numRows <= rows) yield batch;
-    else for (let i = 0; i < batch.numRows; i += rows) yield batch.slice(i, Math.min(i + rows, batch.numRows));
-  }
-}
 
 /** An input schema for `fit()` without data: every column a stage reads that no stage writes is a text column. */
 function impliedSchema(stages: readonly AnyStage[]): ColumnSchema {
@@ -44,6 +25,18 @@ function impliedSchema(stages: readonly AnyStage[]): ColumnSchema {
     produced.add(stage.get("outputCol"));
   }
   return schema;
+}
+
+/** Columns the stages read that no earlier stage writes: what a pipeline needs from its input. */
+export function pipelineInputColumns(stages: readonly AnyStage[]): string[] {
+  const needed = new Set<string>();
+  const produced = new Set<string>();
+  for (const stage of stages) {
+    const annotationInputs = (stage.paramValues() as Partial<StageParams>).inputCols ?? [];
+    for (const col of [...stage.valueInputCols(), ...annotationInputs]) if (!produced.has(col)) needed.add(col);
+    produced.add(stage.get("outputCol"));
+  }
+  return [...needed];
 }
 
 /** Spark's Pipeline: an ordered list of stages; `fit` trains the approaches and checks the wiring. */
@@ -92,7 +85,7 @@ export class Pipeline {
 }
 
 /** Spark's PipelineModel: fitted stages that add their output columns to a table. */
-export class PipelineModel {
+export class PipelineModel implements BatchTransformer {
   private readonly columnsWithoutArrowEmbeddings: ReadonlySet<string>;
 
   constructor(readonly stages: readonly AnyTransformer[]) {
@@ -113,8 +106,17 @@ export class PipelineModel {
     return batch;
   }
 
-  /** A new Table: the input's columns plus every stage's output column, batch by batch. */
-  async transform(table: Table, options: TransformOptions = {}): Promise<Table> {
+  /**
+   * A Table in, a new Table out: the input's columns plus every stage's output column. A stream of record batches
+   * in (an array, an async iterable, a `RecordBatchReader`), a stream out: the same as `transformBatches`.
+   */
+  transform(table: Table, options?: TransformOptions): Promise<Table>;
+  transform(batches: RecordBatchStream, options?: TransformOptions): AsyncGenerator<RecordBatch>;
+  transform(input: Table | RecordBatchStream, options: TransformOptions = {}): Promise<Table> | AsyncGenerator<RecordBatch> {
+    return isTable(input) ? this.transformTable(input, options) : this.transformBatches(input, options);
+  }
+
+  private async transformTable(table: Table, options: TransformOptions): Promise<Table> {
     const out: RecordBatch[] = [];
     for await (const batch of this.transformBatches(table.batches, options)) out.push(batch);
     if (out.length === 0) {
@@ -125,12 +127,12 @@ export class PipelineModel {
   }
 
   /** Streams Arrow record batches through the pipeline, yielding each annotated batch in order. */
-  async *transformBatches(batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>, options: TransformOptions = {}): AsyncGenerator<RecordBatch> {
-    let rowOffset = 0;
+  async *transformBatches(batches: RecordBatchStream, options: TransformOptions = {}): AsyncGenerator<RecordBatch> {
+    const maxBatchRows = maxBatchRowsOf(options);
+    let rowOffset = options.rowOffset ?? 0;
     let types: ColumnSchema | undefined;
-    // One Arrow type per output column for the whole stream, so every batch has the same schema.
-    const arrowTypes = new Map<string, AnnotationListType>();
-    for await (const input of sliced(batches, options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS)) {
+    const arrowTypes = new StreamArrowTypes();
+    for await (const input of sliced(batches, maxBatchRows)) {
       types ??= this.transformSchema(columnSchemaOf(input.schema));
       const batch = AnnotationBatch.fromArrow(input, rowOffset);
       await this.transformBatch(batch, options);
@@ -141,13 +143,24 @@ export class PipelineModel {
     }
   }
 
+  /** The input columns the stages read (text, ids, pre-computed annotations): read by a stage, written by none before it. */
+  inputColumns(): string[] {
+    return pipelineInputColumns(this.stages);
+  }
+
+  /** Every stage's output column, in stage order. */
+  outputColumns(): string[] {
+    return this.stages.map((stage) => stage.get("outputCol"));
+  }
+
   private outputSchema(input: Schema): Schema {
     const fields: Field[] = [...input.fields];
     const types = this.transformSchema(columnSchemaOf(input));
+    const arrowTypes = new StreamArrowTypes();
     for (const stage of this.stages) {
       const col = stage.get("outputCol");
       const kind = types.get(col);
-      if (kind?.kind === "annotations") fields.push(annotationField(col, kind.annotatorType, undefined, kind.metadata));
+      if (kind?.kind === "annotations") fields.push(annotationField(col, kind.annotatorType, arrowTypes.get(col, input), kind.metadata));
     }
     return new Schema(fields, input.metadata);
   }
@@ -182,19 +195,37 @@ export class PipelineModel {
   }
 }
 
+/**
+ * One Arrow type per output column for a whole stream, so every batch has the same schema; their dictionary ids
+ * differ from the input's (which may come from an IPC stream, not from this thread's id counter).
+ */
+class StreamArrowTypes {
+  private readonly types = new Map<string, AnnotationListType>();
+  private taken: Set<number> | undefined;
+
+  get(column: string, input: Schema): AnnotationListType {
+    let type = this.types.get(column);
+    if (!type) {
+      this.taken ??= dictionaryIds(input.fields);
+      type = withDistinctDictionaryIds(annotationListType(), this.taken);
+      this.types.set(column, type);
+    }
+    return type;
+  }
+}
+
 /** Encodes the batch's new annotation columns to Arrow (once, here) and appends them to the input batch. */
 function appendColumns(
   input: RecordBatch,
   batch: AnnotationBatch,
   types: ColumnSchema,
   withoutEmbeddings: ReadonlySet<string>,
-  arrowTypes: Map<string, AnnotationListType>,
+  arrowTypes: StreamArrowTypes,
 ): RecordBatch {
   const fields: Field[] = [...input.schema.fields];
   const children: Data[] = [...input.data.children];
   for (const output of batch.outputs()) {
-    let type = arrowTypes.get(output.name);
-    if (!type) arrowTypes.set(output.name, (type = annotationListType()));
+    const type = arrowTypes.get(output.name, input.schema);
     const data = encodeAnnotationData(output.rows, { includeEmbeddings: !withoutEmbeddings.has(output.name), type });
     const kind = types.get(output.name);
     fields.push(annotationField(output.name, output.annotatorType, data.type, kind?.kind === "annotations" ? kind.metadata : undefined));

@@ -1,4 +1,4 @@
-import { tableFromArrays, tableFromIPC, tableToIPC, type Table } from "apache-arrow";
+import { Dictionary, Int32, makeData, makeVector, RecordBatchReader, Table, tableFromArrays, tableFromIPC, tableToIPC, Utf8, vectorFromArray, type RecordBatch } from "apache-arrow";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +66,14 @@ describe("Pipeline", () => {
     expect(results(out, "token")).toEqual([["Mr.", "ABC", "has", "chest", "pain"], [], ["denies", "Fever", "today"]]);
     expect(results(out, "chunk")).toEqual([["Mr.", "ABC"], [], ["Fever"]]);
     expect([...out.getChild("id")!]).toEqual([1, 2, 3]);
+  });
+
+  it("lists the input columns it reads and the output columns it adds", async () => {
+    const model = await new Pipeline(stages()).fit();
+    expect([model.inputColumns(), model.outputColumns()]).toEqual([["text"], ["document", "token", "chunk"]]);
+    // A pipeline over pre-computed documents reads the document column.
+    const reading = new PipelineModel([new WhitespaceTokenizer(), new CapitalChunker().setInputCols(["token", "document"])]);
+    expect(reading.inputColumns()).toEqual(["document"]);
   });
 
   it("fits without data, like Spark's fit on an empty frame", async () => {
@@ -136,6 +144,43 @@ describe("Pipeline", () => {
     expect(results(out, "token").map((r) => r[1])).toEqual(texts.map((_, i) => String(i)));
     const bad = tableFromArrays({ text: [...texts, "bad \u0000"] });
     await expect(model.transform(bad, { maxBatchRows: 3 })).rejects.toThrowError(/failed on row 7/);
+  });
+
+  it("transforms a stream of record batches (array, async iterable, RecordBatchReader) into a stream", async () => {
+    const model = await new Pipeline(stages()).fit();
+    const table = tableFromArrays({ id: Int32Array.from([1, 2, 3]), text: texts }).concat(tableFromArrays({ id: Int32Array.from([4]), text: ["Last One"] }));
+    const expected = results(await model.transform(table), "chunk");
+    async function* asyncBatches() {
+      yield* table.batches;
+    }
+    const collect = async (stream: AsyncGenerator<RecordBatch>) => {
+      const out: RecordBatch[] = [];
+      for await (const b of stream) out.push(b);
+      return results(new Table(out), "chunk");
+    };
+    expect(expected).toEqual([["Mr.", "ABC"], [], ["Fever"], ["Last", "One"]]);
+    expect(await collect(model.transform(table.batches))).toEqual(expected);
+    expect(await collect(model.transform(asyncBatches(), { maxBatchRows: 1 }))).toEqual(expected);
+    expect(await collect(model.transform(RecordBatchReader.from(tableToIPC(table, "stream"))))).toEqual(expected);
+  });
+
+  it("numbers rows from rowOffset in errors and rejects a maxBatchRows that is not a positive integer", async () => {
+    const model = await new Pipeline(stages()).fit();
+    const bad = tableFromArrays({ text: ["ok", "bad \u0000 row"] });
+    await expect(model.transform(bad, { rowOffset: 500 })).rejects.toThrowError(/failed on row 501: NUL byte in text/);
+    await expect(model.transform(bad, { maxBatchRows: 0 })).rejects.toThrowError("maxBatchRows must be a positive integer, got 0");
+    await expect(model.transform(bad, { maxBatchRows: 2.5 })).rejects.toThrowError("maxBatchRows must be a positive integer, got 2.5");
+  });
+
+  it("gives its annotation columns dictionary ids that differ from the input's, even from another thread or IPC stream", async () => {
+    const model = await new Pipeline(stages()).fit();
+    // An input dictionary id equal to the next one this thread hands out, as an IPC stream's ids may well be.
+    const next = new Dictionary(new Utf8(), new Int32()).id + 1;
+    const dictionary = vectorFromArray(["One Two", "three"], new Utf8());
+    const text = makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32(), next), length: 2, nullCount: 0, data: Int32Array.from([0, 1]), dictionary }));
+    const out = await model.transform(new Table({ text }));
+    expect(results(out, "token")).toEqual([["One", "Two"], ["three"]]);
+    expect(results(tableFromIPC(tableToIPC(out)), "chunk")).toEqual([["One", "Two"], []]);
   });
 
   it("produces output that survives Arrow IPC", async () => {
