@@ -1,10 +1,29 @@
-import { AnnotationBatch, LightPipeline, type PipelineModel } from "@kindling/core";
-import { NoteTable, type InputFormat, type NoteBatch } from "./input.js";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { LightPipeline } from "@kindling/core";
+import {
+  annotateNotes,
+  annotateTable as annotateIntoDuckDB,
+  annotationsOf,
+  countAnnotations,
+  NoteReader,
+  OutputError,
+  SourceError,
+  sqlIdentifier,
+  sqlString,
+  type AnnotatedNotes,
+  type BatchModel,
+  type RowError,
+} from "@kindling/duckdb";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { duckdbIds } from "./ids.js";
+import { checkInputFile, DUCKDB_CONFIG, duckdbSource, formatOf, openNoteInput, type InputFormat, type InputOptions } from "./input.js";
 import type { Io } from "./io.js";
-import { openSink } from "./output.js";
+import { arrowChunkSink, AtomicFile, errorSink, jsonLinesSink, outputFormatOf, type OutputFormat, type RecordSink, type RowRecords } from "./output.js";
 import { loadPipeline, TEXT_COL, type PipelineName } from "./pipelines.js";
-import { NO_PROGRESS, startProgress, wantsProgress } from "./progress.js";
-import { RECORDS, type AnnotatedRow } from "./records.js";
+import { NO_PROGRESS, startProgress, wantsProgress, type Progress } from "./progress.js";
+import { RECORDS, type AnnotatedRow, type RecordKind } from "./records.js";
 
 export interface AnnotateTextOptions {
   pipeline: PipelineName;
@@ -12,88 +31,260 @@ export interface AnnotateTextOptions {
   output?: string;
 }
 
-/** One text: one JSON line per chunk (or per sentence for the tokens pipeline). */
+/** One text: one JSON line per chunk (or per sentence for the tokens pipeline); a single text has no id. */
 export async function annotateText(text: string, options: AnnotateTextOptions, io: Io): Promise<void> {
   const light = new LightPipeline(await loadPipeline(options.pipeline));
-  const row = await light.fullAnnotate(text);
-  const sink = await openSink(options.output, io.out);
+  const records = RECORDS[options.pipeline].of(await light.fullAnnotate(text));
+  if (options.output === undefined || options.output === "-") records.forEach((r) => io.out(JSON.stringify(r)));
+  else await writeBare(options.output, records);
+}
+
+async function writeBare(path: string, records: readonly object[]): Promise<void> {
+  const file = await AtomicFile.create(path);
   try {
-    await sink.write(RECORDS[options.pipeline].of(row).map((r) => JSON.stringify(r)));
-  } finally {
-    await sink.close();
+    if (records.length > 0) await file.write(records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    await file.commit();
+  } catch (e) {
+    await file.abort();
+    throw e;
+  }
+}
+
+/** A combination of options that cannot work; the CLI reports it as a usage error (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
   }
 }
 
 export interface AnnotateTableOptions extends AnnotateTextOptions {
+  /** A file, or "-" for an Arrow IPC stream on stdin. */
   input: string;
   inputFormat?: InputFormat;
+  outputFormat?: OutputFormat;
+  /** The DuckDB table: the input's when the input is a DuckDB file, else the output's. */
+  table?: string;
+  /** The output DuckDB table when the input is a DuckDB file too (default "chunks"). */
+  outputTable?: string;
   idColumn?: string;
   textColumn: string;
   batchSize: number;
+  maxTextLength: number;
+  /** JSON lines file for error records; default stderr (or the `<table>_errors` table of a DuckDB output). */
+  errors?: string;
+  /** Replace an existing DuckDB output table. */
+  replace?: boolean;
   /** --progress / --no-progress; undefined: a bar only when stderr is a terminal. */
   progress?: boolean;
+  /** What annotates the notes (default: the named pipeline, loaded once per process); a worker pool fits here. */
+  model?: BatchModel;
 }
 
 export interface AnnotateSummary {
   notes: number;
+  tokens: number;
+  /** Chunks, or sentences for the tokens pipeline. */
   records: number;
+  errors: number;
   seconds: number;
 }
 
+/** The formats and tables of a run, resolved from the options and file names, with every combination checked. */
+export interface RunPlan {
+  input: InputOptions;
+  output: { format: OutputFormat; path?: string; table?: string };
+}
+
+const TABLE_OUTPUTS: readonly OutputFormat[] = ["duckdb", "parquet", "csv"];
+
+export function planRun(options: AnnotateTableOptions): RunPlan {
+  if (options.input === "-" && options.inputFormat !== "arrow") throw new UsageError("reading notes from stdin (-) needs --input-format arrow");
+  const inputFormat = options.inputFormat ?? formatOf(options.input);
+  const outputFormat = options.outputFormat ?? outputFormatOf(options.output);
+  const output = options.output === "-" ? undefined : options.output;
+  if (inputFormat === "duckdb" && options.table === undefined) throw new UsageError(`a DuckDB input needs --table <name> (the table of notes in ${options.input})`);
+  if (options.outputTable !== undefined && outputFormat !== "duckdb") throw new UsageError("--output-table names the table of a DuckDB --output");
+  if (options.table !== undefined && inputFormat !== "duckdb" && outputFormat !== "duckdb") throw new UsageError("--table names the table of a DuckDB input or output");
+  if (TABLE_OUTPUTS.includes(outputFormat)) {
+    if (output === undefined) throw new UsageError(`--output-format ${outputFormat} writes a file: give --output <path>`);
+    if (inputFormat === "arrow") throw new UsageError(`an Arrow input is written as JSON lines or Arrow (--output-format jsonl|arrow), not ${outputFormat}`);
+  }
+  if (options.pipeline === "tokens" && outputFormat !== "jsonl") throw new UsageError(`--pipeline tokens writes JSON lines only, not ${outputFormat}`);
+  if (outputFormat === "duckdb" && options.errors !== undefined) throw new UsageError("a DuckDB --output keeps its error records in the table <table>_errors; --errors is for other outputs");
+  if (options.replace && outputFormat !== "duckdb") throw new UsageError("--replace is for a DuckDB --output table (files are always replaced)");
+  const outputTable = outputFormat === "duckdb" ? (options.outputTable ?? (inputFormat === "duckdb" ? undefined : options.table) ?? "chunks") : undefined;
+  return {
+    input: {
+      path: options.input,
+      format: inputFormat,
+      table: inputFormat === "duckdb" ? options.table : undefined,
+      idColumn: options.idColumn,
+      textColumn: options.textColumn,
+      batchSize: options.batchSize,
+      maxTextLength: options.maxTextLength,
+    },
+    output: { format: outputFormat, path: output, table: outputTable },
+  };
+}
+
 /**
- * A table of notes, streamed from DuckDB in batches through PipelineModel.transformBatch; each batch's lines are
- * written before the next is read. Every line is `{ id, ...record }`. Ends with a one-line summary on stderr.
+ * A table of notes through the pipeline, streamed in batches. JSON lines and Arrow outputs are written batch by
+ * batch as the run goes (to a temporary file renamed into place at the end, or to stdout); DuckDB, Parquet and CSV
+ * outputs go through @kindling/duckdb's staged tables. Ends with a one-line summary on stderr.
  */
 export async function annotateTable(options: AnnotateTableOptions, io: Io): Promise<AnnotateSummary> {
   const started = performance.now();
+  const plan = planRun(options);
+  await checkInputFile(plan.input);
   const records = RECORDS[options.pipeline];
-  // Opening the table first reports a bad file or a missing column before any model is loaded.
-  const table = await NoteTable.open({
-    path: options.input,
-    format: options.inputFormat,
-    idColumn: options.idColumn,
-    textColumn: options.textColumn,
-    batchSize: options.batchSize,
-  });
-  const summary: AnnotateSummary = { notes: 0, records: 0, seconds: 0 };
-  try {
-    const model = await loadPipeline(options.pipeline);
-    // Counting rows is an extra pass over the file: only a visible progress bar needs the total.
-    const total = wantsProgress(options.progress, io.progressStream) ? await table.count() : undefined;
-    const sink = await openSink(options.output, io.out);
-    const progress = total === undefined ? NO_PROGRESS : startProgress(io.progressStream, total, records.unit);
-    try {
-      for await (const notes of table.batches()) {
-        const lines: string[] = [];
-        for (const [i, row] of (await annotateBatch(model, notes, options.input)).entries()) {
-          const id = notes.ids[i];
-          for (const record of records.of(row)) lines.push(JSON.stringify({ id, ...record }));
-        }
-        await sink.write(lines);
-        summary.notes += notes.texts.length;
-        summary.records += lines.length;
-        progress.update(summary.notes, summary.records);
-      }
-    } finally {
-      progress.stop();
-      await sink.close();
-    }
-  } finally {
-    table.close();
-  }
+  const summary = TABLE_OUTPUTS.includes(plan.output.format) ? await annotateIntoTable(plan, options, io) : await annotateStream(plan, options, records, io);
   summary.seconds = (performance.now() - started) / 1000;
-  io.err(`kindling: annotated ${summary.notes} notes into ${summary.records} ${records.unit} in ${summary.seconds.toFixed(1)} s`);
+  const errorsAt = plan.output.format === "duckdb" && summary.errors > 0 ? ` (see table ${plan.output.table}_errors)` : "";
+  io.err(
+    `kindling: ${summary.notes} notes, ${summary.tokens} tokens, ${summary.records} ${records.unit}, ${summary.errors} errors${errorsAt} in ${summary.seconds.toFixed(1)} s`,
+  );
   return summary;
 }
 
-async function annotateBatch(model: PipelineModel, notes: NoteBatch, path: string): Promise<AnnotatedRow[]> {
-  // rowOffset makes a stage's error name the row's number in the file, not in the batch.
-  const batch = AnnotationBatch.fromColumns({ [TEXT_COL]: notes.texts }, notes.rowOffset);
-  try {
-    await model.transformBatch(batch);
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
-  }
-  const outputs = batch.outputs();
-  return notes.texts.map((_, r) => Object.fromEntries(outputs.map((o) => [o.name, o.rows[r]!])));
+const modelFor = async (options: AnnotateTableOptions): Promise<BatchModel> => options.model ?? (await loadPipeline(options.pipeline));
+
+function progressFor(options: AnnotateTableOptions, io: Io, total: number | undefined, unit: string): Progress {
+  return wantsProgress(options.progress, io.progressStream) ? startProgress(io.progressStream, total, unit) : NO_PROGRESS;
 }
+
+/** JSON lines or Arrow output, written batch by batch from the model's output. */
+async function annotateStream(plan: RunPlan, options: AnnotateTableOptions, records: RecordKind, io: Io): Promise<AnnotateSummary> {
+  // Opening the input first reports a bad file or a missing column before any model is loaded.
+  const input = await openNoteInput(plan.input, io);
+  const summary: AnnotateSummary = { notes: 0, tokens: 0, records: 0, errors: 0, seconds: 0 };
+  try {
+    const model = await modelFor(options);
+    // Counting rows is an extra pass over the file: only a visible progress bar needs the total.
+    const total = wantsProgress(options.progress, io.progressStream) ? await input.count() : undefined;
+    const sink: RecordSink = plan.output.format === "arrow" ? await arrowChunkSink(plan.output.path, input.ids, io) : await jsonLinesSink(plan.output.path, input.ids, io);
+    const errors = await errorSink(options.errors, input.ids, io).catch(async (e) => {
+      await sink.abort();
+      throw e;
+    });
+    const onRowError = (error: RowError) => {
+      errors.write(error);
+      summary.errors++;
+      if (error.row !== null) summary.notes++;
+    };
+    const progress = progressFor(options, io, total, records.unit);
+    try {
+      for await (const annotated of annotateNotes(model, input.batches(onRowError), TEXT_COL)) {
+        const rows = recordsOf(annotated, records);
+        await sink.write(rows);
+        summary.notes += annotated.batch.numRows;
+        summary.tokens += countAnnotations(annotated.batch, "token");
+        summary.records += rows.reduce((n, r) => n + r.records.length, 0);
+        progress.update({ notes: summary.notes, tokens: summary.tokens, records: summary.records });
+      }
+      for (const rejected of await input.rejectedRows()) onRowError({ id: null, row: null, message: rejected.message });
+      await sink.commit();
+      await errors.commit();
+    } catch (e) {
+      await sink.abort();
+      await errors.abort();
+      throw e instanceof SourceError ? e : new Error(`${plan.input.path}: ${(e as Error).message}`, { cause: e });
+    } finally {
+      progress.stop();
+    }
+  } finally {
+    input.close();
+  }
+  return summary;
+}
+
+/** Each row's records, from the annotation columns they need (only those are decoded from Arrow). */
+function recordsOf({ ids, batch }: AnnotatedNotes, records: RecordKind): RowRecords[] {
+  const columns = records.columns.map((name) => [name, annotationsOf(batch, name)] as const);
+  return ids.map((id, r) => {
+    const row: AnnotatedRow = Object.fromEntries(columns.map(([name, rows]) => [name, rows[r]!]));
+    return { id, records: records.of(row) };
+  });
+}
+
+/**
+ * DuckDB, Parquet and CSV outputs: @kindling/duckdb writes the chunks table into the output database (or, for
+ * Parquet and CSV, a temporary one), all or nothing; Parquet and CSV are then exported with DuckDB's COPY into a
+ * temporary file that is renamed into place.
+ */
+async function annotateIntoTable(plan: RunPlan, options: AnnotateTableOptions, io: Io): Promise<AnnotateSummary> {
+  const { format, path } = plan.output;
+  const file = format === "duckdb" ? undefined : await AtomicFile.create(path!);
+  const scratch = file ? await mkdtemp(join(tmpdir(), "kindling-")) : undefined;
+  const database = scratch ? join(scratch, "chunks.duckdb") : path!;
+  const table = plan.output.table ?? "chunks";
+  try {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(database, DUCKDB_CONFIG);
+    } catch (e) {
+      throw new Error(`cannot open --output ${path} as a DuckDB database: ${(e as Error).message}`);
+    }
+    const connection = await instance.connect();
+    try {
+      const source = await duckdbSource(plan.input, connection, database);
+      // Opening a reader checks the columns before any model is loaded, and counts the notes for the ETA.
+      const reader = await NoteReader.open(connection, source, { ...plan.input, batchRows: plan.input.batchSize });
+      const total = wantsProgress(options.progress, io.progressStream) ? await reader.count() : undefined;
+      const model = await modelFor(options);
+      const progress = progressFor(options, io, total, "chunks");
+      let result;
+      try {
+        result = await annotateIntoDuckDB({
+          instance,
+          source,
+          idColumn: plan.input.idColumn,
+          textColumn: plan.input.textColumn,
+          model,
+          modelTextColumn: TEXT_COL,
+          outputs: { chunksTable: table },
+          batchRows: plan.input.batchSize,
+          maxTextLength: plan.input.maxTextLength,
+          ifExists: options.replace ? "replace" : "fail",
+          onProgress: (p) => progress.update({ notes: p.notes, tokens: p.tokens, records: p.chunks }),
+        });
+      } catch (e) {
+        if (e instanceof OutputError && e.existingTables.length > 0) {
+          const tables = e.existingTables.length === 1 ? `table ${e.existingTables[0]} already exists` : `tables ${e.existingTables.join(", ")} already exist`;
+          throw new Error(`${path}: ${tables} (pass --replace to replace ${e.existingTables.length === 1 ? "it" : "them"})`, { cause: e });
+        }
+        throw e;
+      } finally {
+        progress.stop();
+      }
+      if (file) await exportChunks(connection, table, format, file, options, io);
+      return { notes: result.notes, tokens: result.tokens, records: result.chunks, errors: result.errors, seconds: 0 };
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  } catch (e) {
+    await file?.abort();
+    throw e;
+  } finally {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** COPY of the chunks table into the --output file, and its error records to --errors or stderr. */
+async function exportChunks(connection: Awaited<ReturnType<DuckDBInstance["connect"]>>, table: string, format: OutputFormat, file: AtomicFile, options: AnnotateTableOptions, io: Io) {
+  await file.release();
+  const copyOptions = format === "parquet" ? "FORMAT parquet" : "FORMAT csv, HEADER true";
+  await connection.run(`COPY (SELECT * FROM ${sqlIdentifier(table)} ORDER BY rowid) TO ${sqlString(file.tempPath)} (${copyOptions})`);
+  const errorsTable = `${table}_errors`;
+  const idType = String((await connection.runAndReadAll(`SELECT column_type FROM (DESCRIBE ${sqlIdentifier(errorsTable)}) WHERE column_name = 'id'`)).getRowsJS()[0]![0]);
+  const ids = duckdbIds(idType);
+  const errors = await errorSink(options.errors, ids, io);
+  const result = await connection.stream(`SELECT id, "row", message FROM ${sqlIdentifier(errorsTable)} ORDER BY rowid`);
+  for await (const rows of result.yieldRows()) {
+    for (const [id, row, message] of rows) errors.write({ id: id ?? null, row: row === null ? null : Number(row), message: String(message) });
+  }
+  await errors.commit();
+  await file.commit();
+}
+

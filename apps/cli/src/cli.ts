@@ -1,8 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_MAX_TEXT_LENGTH } from "@kindling/duckdb";
 import { readFile } from "node:fs/promises";
-import { annotateTable, annotateText } from "./annotate.js";
+import { annotateTable, annotateText, UsageError } from "./annotate.js";
 import { INPUT_FORMATS, type InputFormat } from "./input.js";
 import { processIo, type Io } from "./io.js";
+import { OUTPUT_FORMATS, type OutputFormat } from "./output.js";
 import { PIPELINE_NAMES, type PipelineName } from "./pipelines.js";
 
 export type { Io } from "./io.js";
@@ -12,10 +14,16 @@ interface AnnotateFlags {
   file?: string;
   pipeline: PipelineName;
   output?: string;
+  outputFormat?: OutputFormat;
   idColumn?: string;
   textColumn: string;
   inputFormat?: InputFormat;
+  table?: string;
+  outputTable?: string;
   batchSize: number;
+  maxTextLength: number;
+  errors?: string;
+  replace?: boolean;
   progress?: boolean;
 }
 
@@ -40,16 +48,28 @@ so text.slice(begin, end + 1) === chunk):
   note's 0-based row number. Null or empty texts give no lines.
 
 Input tables are read with DuckDB, in batches: .jsonl/.ndjson/.json, .csv/.tsv,
-.parquet (text files may be gzip-compressed: notes.csv.gz). The text column must
-hold strings (or nulls); anything else is an error naming the row.
+.parquet (text files may be gzip-compressed: notes.csv.gz), a table of a DuckDB
+database (notes.duckdb --table notes); or an Arrow IPC stream on stdin
+(--input-format arrow -). The text column must hold strings (or nulls).
 
-The progress bar and the closing summary (notes, chunks, seconds) go to stderr;
-stdout carries only JSON lines.
+Outputs, by --output's extension or --output-format: JSON lines (default, also
+stdout), .csv, .parquet, a DuckDB table (--output notes.duckdb --table chunks;
+errors in the table chunks_errors) or an Arrow IPC stream (--output-format arrow,
+"-" for stdout). Output files appear only when the run succeeds.
+
+Rows that cannot be annotated (a non-string text value, a text over
+--max-text-length, a malformed CSV line) become error records, on stderr or in
+--errors; every other row is kept.
+
+The progress bar (rate, ETA) and the closing summary (notes, tokens, chunks,
+errors, seconds) go to stderr; stdout carries only the output.
 
 Examples:
   $ kindling annotate --text "Severe chest pain, treated with aspirin."
   $ kindling annotate notes.jsonl --id-column id --text-column text --output chunks.jsonl
-  $ kindling annotate mtsamples.csv.gz --text-column transcription --id-column note_id > chunks.jsonl
+  $ kindling annotate mtsamples.csv.gz --text-column transcription --id-column note_id --output chunks.parquet
+  $ kindling annotate notes.duckdb --table notes --id-column id --output notes.duckdb --output-table chunks
+  $ other-engine | kindling annotate --input-format arrow - --output-format arrow - | other-engine
   $ kindling annotate --pipeline tokens --file note.txt`;
 
 export function buildProgram(io: Io = processIo): Command {
@@ -60,32 +80,46 @@ export function buildProgram(io: Io = processIo): Command {
     .addHelpText("after", `\nRun "kindling annotate --help" for the input formats and the output lines.`);
 
   const tableOnly = ["text", "file"];
+  const tableOption = (option: Option) => option.conflicts(tableOnly);
   program
     .command("annotate")
-    .summary("annotate a text, a text file or a table of notes; prints JSON lines")
+    .summary("annotate a text, a text file or a table of notes")
     .description(
       "Annotate clinical text with the model card's NER pipeline (shipped open models embeddings_clinical_open and ner_clinical_open). " +
         "Give exactly one of: --text, --file, or an input table.",
     )
-    .argument("[input]", "a table of notes: .jsonl/.ndjson, .csv or .parquet (optionally .gz)")
+    .argument("[input]", 'a table of notes: .jsonl/.ndjson, .csv, .parquet (optionally .gz), .duckdb, or "-" for an Arrow stream on stdin')
+    .argument("[output]", 'where the output goes, as --output ("-": stdout)')
     .option("-t, --text <text>", "the text to annotate")
     .option("-f, --file <path>", "read one text from a file (UTF-8)")
     .addOption(new Option("-p, --pipeline <name>", "ner: chunks with labels; tokens: sentences and their tokens").choices(PIPELINE_NAMES).default("ner"))
-    .option("-o, --output <path>", 'write the JSON lines to a file ("-": stdout)', "-")
-    .addOption(new Option("--id-column <name>", "input table column copied into each line as \"id\" (default: the 0-based row number)").conflicts(tableOnly))
-    .addOption(new Option("--text-column <name>", "input table column holding the note text").default("text").conflicts(tableOnly))
-    .addOption(new Option("--input-format <format>", "input table format, instead of guessing from the file name").choices(INPUT_FORMATS).conflicts(tableOnly))
-    .addOption(new Option("--batch-size <n>", "notes per pipeline batch").argParser(positiveInt).default(DEFAULT_BATCH_SIZE).conflicts(tableOnly))
-    .addOption(new Option("--progress", "show a progress bar on stderr (default: only when stderr is a terminal)").conflicts(tableOnly))
+    .option("-o, --output <path>", 'where the output goes ("-": stdout)', "-")
+    .addOption(tableOption(new Option("--output-format <format>", "output format, instead of guessing from --output's extension").choices(OUTPUT_FORMATS)))
+    .addOption(tableOption(new Option("--id-column <name>", "input table column copied into each line as \"id\" (default: the 0-based row number)")))
+    .addOption(tableOption(new Option("--text-column <name>", "input table column holding the note text").default("text")))
+    .addOption(tableOption(new Option("--input-format <format>", "input table format, instead of guessing from the file name").choices(INPUT_FORMATS)))
+    .addOption(tableOption(new Option("--table <name>", "the DuckDB table: of a DuckDB input, else of a DuckDB --output")))
+    .addOption(tableOption(new Option("--output-table <name>", "the DuckDB --output table when the input is a DuckDB table too (default: chunks)")))
+    .addOption(tableOption(new Option("--batch-size <n>", "notes per pipeline batch").argParser(positiveInt).default(DEFAULT_BATCH_SIZE)))
+    .addOption(
+      tableOption(new Option("--max-text-length <n>", "longer texts (UTF-16 code units) become error records instead of being annotated").argParser(positiveInt).default(DEFAULT_MAX_TEXT_LENGTH)),
+    )
+    .addOption(tableOption(new Option("--errors <path>", "write error records as JSON lines {id, row, message} to this file (default: stderr)")))
+    .addOption(tableOption(new Option("--replace", "replace an existing DuckDB --output table (default: fail if it exists)")))
+    .addOption(tableOption(new Option("--progress", "show a progress bar on stderr (default: only when stderr is a terminal)")))
     .addOption(new Option("--no-progress", "never show the progress bar"))
     .addHelpText("after", ANNOTATE_HELP)
-    .action(async (input: string | undefined, flags: AnnotateFlags, command: Command) => {
+    .action(async (input: string | undefined, output: string | undefined, flags: AnnotateFlags, command: Command) => {
       const given = [flags.text !== undefined, flags.file !== undefined, input !== undefined].filter(Boolean).length;
       if (given !== 1) {
         command.error(`error: annotate needs exactly one of --text, --file or an input table${given ? "" : ' (see "kindling annotate --help")'}`, {
           exitCode: 2,
           code: "kindling.usage",
         });
+      }
+      if (output !== undefined) {
+        if (command.getOptionValueSource("output") === "cli") command.error("error: give the output either as an argument or with --output, not both", { exitCode: 2, code: "kindling.usage" });
+        flags.output = output;
       }
       if (input !== undefined) {
         await annotateTable({ ...flags, input }, io);
@@ -107,6 +141,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0) return 0;
       // Commander has already printed its message.
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}`);
       return 2;
     }
     io.err(`kindling: ${(e as Error).message}`);

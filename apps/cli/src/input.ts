@@ -1,12 +1,15 @@
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { csvSource, jsonSource, NoteReader, parquetSource, sqlIdentifier, sqlString, type NoteBatch, type NoteSource, type RejectedRow, type RowError } from "@kindling/duckdb";
+import { DataType, RecordBatchReader, type RecordBatch, type Vector } from "apache-arrow";
+import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { arrowIds, duckdbIds, type IdFormat } from "./ids.js";
+import type { Io } from "./io.js";
 
-/** Table formats `kindling annotate` reads, through DuckDB's built-in readers. */
-export const INPUT_FORMATS = ["jsonl", "csv", "parquet"] as const;
+/** Note table formats `kindling annotate` reads: files through DuckDB's readers, and Arrow IPC streams. */
+export const INPUT_FORMATS = ["jsonl", "csv", "parquet", "duckdb", "arrow"] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
-
-/** What an input table's `id` can be in the output: JSON scalars (ids are copied, never interpreted). */
-export type NoteId = string | number | boolean | null;
 
 /** A bad input table: the message names the file, and the row or column at fault. */
 export class InputError extends Error {
@@ -23,6 +26,10 @@ const EXTENSIONS: Readonly<Record<string, InputFormat>> = {
   csv: "csv",
   tsv: "csv",
   parquet: "parquet",
+  duckdb: "duckdb",
+  db: "duckdb",
+  arrow: "arrow",
+  arrows: "arrow",
 };
 
 /** The format a file name implies; compressed text files (`notes.csv.gz`) are named by the extension before `.gz`. */
@@ -31,99 +38,101 @@ export function formatOf(path: string): InputFormat {
   if (parts.length > 2 && parts.at(-1) === "gz") parts.pop();
   const format = parts.length > 1 ? EXTENSIONS[parts.at(-1)!] : undefined;
   if (!format) {
-    throw new InputError(`${path}: cannot tell the input format from the file name; use .jsonl/.ndjson, .csv or .parquet, or pass --input-format ${INPUT_FORMATS.join("|")}`);
+    throw new InputError(
+      `${path}: cannot tell the input format from the file name; use .jsonl/.ndjson, .csv, .parquet, .duckdb or .arrows, or pass --input-format ${INPUT_FORMATS.join("|")}`,
+    );
   }
   return format;
 }
 
-export interface NoteTableOptions {
+export interface InputOptions {
+  /** A file, or "-" for stdin (Arrow only). */
   path: string;
-  /** Default: from the file name (`formatOf`). */
-  format?: InputFormat;
-  /** Column holding the note id; default none, and each note's id is its 0-based row number. */
+  format: InputFormat;
+  /** The table of a DuckDB database file. */
+  table?: string;
   idColumn?: string;
   textColumn: string;
-  /** Notes per batch handed to the pipeline. */
   batchSize: number;
+  maxTextLength: number;
 }
 
-/** A batch of consecutive notes; `rowOffset` is the 0-based row number of the first. */
-export interface NoteBatch {
-  rowOffset: number;
-  ids: NoteId[];
-  /** null for SQL nulls and JSON nulls: such notes get no annotations. */
-  texts: (string | null)[];
+/** Checks that the input file exists, so a typo fails before any model is loaded. */
+export async function checkInputFile(options: InputOptions): Promise<void> {
+  if (options.path === "-") return;
+  try {
+    await stat(options.path);
+  } catch (e) {
+    throw new InputError(`${options.path}: cannot read the input table (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
-interface Column {
-  name: string;
-  type: string;
-}
-
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const sqlIdentifier = (s: string) => `"${s.replaceAll('"', '""')}"`;
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return `an array (${preview(value)})`;
-  if (value instanceof Date) return `a date (${value.toISOString()})`;
-  if (typeof value === "object") return `an object (${preview(value)})`;
-  return `a ${typeof value} (${preview(value)})`;
-}
-
-function preview(value: unknown): string {
-  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** An id as JSON output: integers that fit a double stay numbers, anything else non-scalar becomes its text. */
-function toNoteId(value: unknown): NoteId {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof Date) return value.toISOString();
-  return preview(value);
-}
+/** DuckDB settings for the CLI: extensions cannot be downloaded here (nor should a CLI try); JSON and Parquet are built in. */
+export const DUCKDB_CONFIG = { autoinstall_known_extensions: "false", autoload_known_extensions: "false" } as const;
 
 /**
- * A table of notes read through DuckDB (JSON lines, CSV, Parquet; gzip-compressed text files too). Rows stream out
- * in file order, a batch at a time, so a large file is never held in memory whole.
+ * The input as a source DuckDB reads, on a connection of the instance that will run the query. A DuckDB file other
+ * than the instance's own is attached read-only.
  */
-export class NoteTable {
+export async function duckdbSource(options: InputOptions, connection: DuckDBConnection, instancePath?: string): Promise<NoteSource> {
+  const { path, format } = options;
+  switch (format) {
+    case "jsonl":
+      return jsonSource(path);
+    case "parquet":
+      return parquetSource(path);
+    case "csv":
+      // CSV has no types: whatever is in the text column is text, even if DuckDB's sniffer would call it a number.
+      return csvSource(path, { varcharColumns: [options.textColumn] });
+    case "duckdb": {
+      const table = options.table!;
+      if (instancePath !== undefined && resolve(instancePath) === resolve(path)) return { table };
+      await connection.run(`ATTACH ${sqlString(path)} AS kindling_input (READ_ONLY)`);
+      return { query: `SELECT * FROM kindling_input.${sqlIdentifier(table)}`, name: `${path} table ${table}` };
+    }
+    case "arrow":
+      throw new InputError(`${path}: an Arrow stream is not read through DuckDB`);
+  }
+}
+
+/** Notes streamed from an input, in batches, whatever its format. */
+export interface NoteInput {
+  /** How the ids are written out. */
+  readonly ids: IdFormat;
+  /** Rows in the input (an extra pass over it; only an ETA needs it); undefined when a stream cannot be counted. */
+  count(): Promise<number | undefined>;
+  batches(onRowError: (error: RowError) => void): AsyncIterable<NoteBatch>;
+  /** Lines the reader refused (CSV); ask once `batches` is done. */
+  rejectedRows(): Promise<readonly RejectedRow[]>;
+  close(): void;
+}
+
+export async function openNoteInput(options: InputOptions, io: Io): Promise<NoteInput> {
+  return options.format === "arrow" ? ArrowNoteInput.open(options, io) : DuckDBNoteInput.open(options);
+}
+
+/** A file DuckDB reads (JSON lines, CSV, Parquet, a table of a DuckDB database), streamed in batches. */
+class DuckDBNoteInput implements NoteInput {
   private constructor(
-    private readonly options: NoteTableOptions,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    private readonly source: string,
-    private readonly idColumn: Column | undefined,
-    private readonly textColumn: Column,
+    private readonly reader: NoteReader,
+    readonly ids: IdFormat,
   ) {}
 
-  /** Opens the file and checks that the id and text columns exist; errors name the file and list its columns. */
-  static async open(options: NoteTableOptions): Promise<NoteTable> {
-    const { path } = options;
+  static async open(options: InputOptions): Promise<DuckDBNoteInput> {
+    const database = options.format === "duckdb" ? options.path : ":memory:";
+    let instance: DuckDBInstance;
     try {
-      await stat(path);
+      instance = await DuckDBInstance.create(database, { ...DUCKDB_CONFIG, ...(options.format === "duckdb" ? { access_mode: "READ_ONLY" } : {}) });
     } catch (e) {
-      throw new InputError(`${path}: cannot read the input table (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new InputError(`${options.path}: cannot open it as a DuckDB database: ${(e as Error).message}`);
     }
-    const format = options.format ?? formatOf(path);
-    // Extensions cannot be downloaded here (nor should a CLI try); JSON and Parquet support is built in.
-    const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", autoload_known_extensions: "false" });
     const connection = await instance.connect();
     try {
-      const columns = await describeColumns(connection, reader(format, path), path);
-      const find = (name: string, what: string): Column => {
-        const column = columns.find((c) => c.name === name);
-        if (!column) {
-          throw new InputError(`${path}: no ${what} column "${name}" (available columns: ${columns.map((c) => c.name).join(", ") || "none"})`);
-        }
-        return column;
-      };
-      const idColumn = options.idColumn === undefined ? undefined : find(options.idColumn, "id");
-      const textColumn = find(options.textColumn, "text");
-      // CSV has no types: whatever is in the text column is text, even if DuckDB's sniffer would call it a number.
-      const source = format === "csv" ? reader(format, path, { [textColumn.name]: "VARCHAR" }) : reader(format, path);
-      return new NoteTable(options, instance, connection, source, idColumn, format === "csv" ? { ...textColumn, type: "VARCHAR" } : textColumn);
+      const source = await duckdbSource(options, connection, database);
+      const reader = await NoteReader.open(connection, source, { ...options, batchRows: options.batchSize });
+      return new DuckDBNoteInput(instance, connection, reader, duckdbIds(reader.idColumn.type));
     } catch (e) {
       connection.closeSync();
       instance.closeSync();
@@ -131,90 +140,93 @@ export class NoteTable {
     }
   }
 
-  /** Number of rows (one extra pass over the file: only the progress bar asks). */
-  async count(): Promise<number> {
-    const result = await this.query(`SELECT count(*) FROM ${this.source}`);
-    return Number(result.getRowsJS()[0]![0]);
+  count(): Promise<number> {
+    return this.reader.count();
   }
 
-  async *batches(): AsyncGenerator<NoteBatch> {
-    const { batchSize, path } = this.options;
-    const idSql = this.idColumn ? sqlIdentifier(this.idColumn.name) : "NULL";
-    const result = await this.stream(`SELECT ${idSql}, ${sqlIdentifier(this.textColumn.name)} FROM ${this.source}`);
-    let batch: NoteBatch = { rowOffset: 0, ids: [], texts: [] };
-    let row = 0;
-    try {
-      for await (const rows of result.yieldRowsJs()) {
-        for (const [id, text] of rows) {
-          batch.ids.push(this.idColumn ? toNoteId(this.parse(this.idColumn, id)) : row);
-          batch.texts.push(this.textOf(text, row));
-          row++;
-          if (batch.texts.length === batchSize) {
-            yield batch;
-            batch = { rowOffset: row, ids: [], texts: [] };
-          }
-        }
-      }
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError(`${path}: cannot read row ${row}: ${(e as Error).message}`);
-    }
-    if (batch.texts.length > 0) yield batch;
+  batches(onRowError: (error: RowError) => void): AsyncIterable<NoteBatch> {
+    return this.reader.batches(onRowError);
+  }
+
+  rejectedRows(): Promise<readonly RejectedRow[]> {
+    return this.reader.rejectedRows();
   }
 
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
   }
-
-  /** DuckDB reads mixed-type JSON fields as JSON text; decode them to see what the file really holds. */
-  private parse(column: Column, value: unknown): unknown {
-    return column.type === "JSON" && typeof value === "string" ? JSON.parse(value) : value;
-  }
-
-  private textOf(raw: unknown, row: number): string | null {
-    const value = this.parse(this.textColumn, raw);
-    if (value === null || value === undefined || typeof value === "string") return value ?? null;
-    throw new InputError(`${this.options.path}: row ${row}: text column "${this.textColumn.name}" holds ${describe(value)}, expected a string or null`);
-  }
-
-  private async query(sql: string) {
-    try {
-      return await this.connection.runAndReadAll(sql);
-    } catch (e) {
-      throw new InputError(`${this.options.path}: ${(e as Error).message}`);
-    }
-  }
-
-  private async stream(sql: string) {
-    try {
-      return await this.connection.stream(sql);
-    } catch (e) {
-      throw new InputError(`${this.options.path}: ${(e as Error).message}`);
-    }
-  }
 }
 
-/** The DuckDB table function reading `path`; `types` pins column types (CSV only). */
-function reader(format: InputFormat, path: string, types?: Record<string, string>): string {
-  switch (format) {
-    case "jsonl":
-      return `read_json(${sqlString(path)})`;
-    case "parquet":
-      return `read_parquet(${sqlString(path)})`;
-    case "csv": {
-      const pinned = types ? `, types = {${Object.entries(types).map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`).join(", ")}}` : "";
-      // The CLI needs named columns, and DuckDB's header sniffing is unreliable when every column is text.
-      return `read_csv(${sqlString(path)}, header = true${pinned})`;
+/** An Arrow IPC stream (stdin or a file) of record batches holding the id and text columns. */
+class ArrowNoteInput implements NoteInput {
+  private constructor(
+    private readonly options: InputOptions,
+    private readonly reader: AsyncIterable<RecordBatch>,
+    readonly ids: IdFormat,
+  ) {}
+
+  static async open(options: InputOptions, io: Io): Promise<ArrowNoteInput> {
+    const { path } = options;
+    const bytes = path === "-" ? (io.stdin ?? process.stdin) : createReadStream(path);
+    let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
+    try {
+      reader = await RecordBatchReader.from(bytes as NodeJS.ReadableStream);
+      await reader.open();
+    } catch (e) {
+      throw new InputError(`${path}: cannot read it as an Arrow IPC stream: ${(e as Error).message}`);
+    }
+    if (!reader.schema) throw new InputError(`${path}: not an Arrow IPC stream (no schema message)`);
+    const fields = reader.schema.fields;
+    const find = (name: string, role: string) => {
+      const field = fields.find((f) => f.name === name);
+      if (!field) throw new InputError(`${path}: no ${role} column "${name}" (available columns: ${fields.map((f) => f.name).join(", ") || "none"})`);
+      return field;
+    };
+    const idField = options.idColumn === undefined ? undefined : find(options.idColumn, "id");
+    const textField = find(options.textColumn, "text");
+    if (!isText(textField.type)) throw new InputError(`${path}: text column "${textField.name}" has type ${textField.type}, expected Utf8`);
+    return new ArrowNoteInput(options, reader as AsyncIterable<RecordBatch>, idField ? arrowIds(idField.type) : duckdbIds("BIGINT"));
+  }
+
+  async count(): Promise<undefined> {
+    return undefined;
+  }
+
+  async *batches(onRowError: (error: RowError) => void): AsyncGenerator<NoteBatch> {
+    const { idColumn, textColumn, maxTextLength, batchSize } = this.options;
+    let row = 0;
+    for await (const input of this.reader) {
+      const ids = idColumn === undefined ? undefined : (input.getChild(idColumn) as Vector);
+      const texts = input.getChild(textColumn) as Vector;
+      let batch: { rows: number[]; ids: DuckDBValue[]; texts: (string | null)[] } = { rows: [], ids: [], texts: [] };
+      for (let i = 0; i < input.numRows; i++, row++) {
+        // Arrow hands ids over as JS values (strings, numbers, bigints); they go back out with the same Arrow type.
+        const id = (ids ? ids.get(i) : BigInt(row)) as DuckDBValue;
+        const text = texts.get(i) as string | null;
+        if (text !== null && text.length > maxTextLength) {
+          onRowError({ id, row, message: `text is ${text.length} UTF-16 code units long, over maxTextLength (${maxTextLength})` });
+          continue;
+        }
+        batch.rows.push(row);
+        batch.ids.push(id);
+        batch.texts.push(text);
+        if (batch.texts.length === batchSize) {
+          yield batch;
+          batch = { rows: [], ids: [], texts: [] };
+        }
+      }
+      if (batch.texts.length > 0) yield batch;
     }
   }
+
+  async rejectedRows(): Promise<readonly RejectedRow[]> {
+    return [];
+  }
+
+  close(): void {}
 }
 
-async function describeColumns(connection: DuckDBConnection, source: string, path: string): Promise<Column[]> {
-  try {
-    const result = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
-    return result.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-  } catch (e) {
-    throw new InputError(`${path}: cannot read it as a table: ${(e as Error).message}`);
-  }
+function isText(type: DataType): boolean {
+  return DataType.isUtf8(type) || DataType.isLargeUtf8(type) || (DataType.isDictionary(type) && (DataType.isUtf8(type.dictionary) || DataType.isLargeUtf8(type.dictionary)));
 }

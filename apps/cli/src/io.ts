@@ -8,10 +8,16 @@ export interface Io {
   err: (line: string) => void;
   /** Where the progress bar draws; its `isTTY` decides whether a bar shows by default. */
   progressStream: ProgressStream;
+  /** Bytes in: the Arrow IPC stream of `--input-format arrow -` (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+  /** Bytes out: the Arrow IPC stream of `--output-format arrow` to "-" (default process.stdout). */
+  stdout?: NodeJS.WritableStream;
 }
 
 export const processIo: Io = {
   out: (line) => process.stdout.write(line + "\n"),
   err: (line) => process.stderr.write(line + "\n"),
   progressStream: process.stderr,
+  stdin: process.stdin,
+  stdout: process.stdout,
 };

@@ -1,29 +1,196 @@
-import { open, type FileHandle } from "node:fs/promises";
+import type { RowError } from "@kindling/duckdb";
+import { Float64, Int32, RecordBatch, RecordBatchStreamWriter, Table, Utf8, vectorFromArray, type DataType } from "apache-arrow";
+import { once } from "node:events";
+import { finished } from "node:stream/promises";
+import { createWriteStream } from "node:fs";
+import { open, rename, rm, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { IdFormat } from "./ids.js";
+import type { Io } from "./io.js";
+import type { ChunkRecord } from "./records.js";
 
-/** Where JSON lines go: stdout, or a file written batch by batch as the run goes. */
-export interface LineSink {
-  write(lines: readonly string[]): Promise<void>;
-  close(): Promise<void>;
+/** Formats `kindling annotate --output` writes. */
+export const OUTPUT_FORMATS = ["jsonl", "csv", "parquet", "duckdb", "arrow"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const EXTENSIONS: Readonly<Record<string, OutputFormat>> = {
+  csv: "csv",
+  parquet: "parquet",
+  duckdb: "duckdb",
+  db: "duckdb",
+  arrow: "arrow",
+  arrows: "arrow",
+};
+
+/** The format an --output name implies: JSON lines unless its extension names another format. */
+export function outputFormatOf(path: string | undefined): OutputFormat {
+  if (path === undefined || path === "-") return "jsonl";
+  const parts = basename(path).toLowerCase().split(".");
+  return (parts.length > 1 ? EXTENSIONS[parts.at(-1)!] : undefined) ?? "jsonl";
 }
 
-/** `-` (or no --output) means stdout, through the CLI's injectable `out`. */
-export async function openSink(path: string | undefined, out: (line: string) => void): Promise<LineSink> {
+/**
+ * A file written under a temporary name beside its final path and renamed into place on `commit`: a failed or
+ * interrupted run never leaves a half-written output (rename within one directory is atomic).
+ */
+export class AtomicFile {
+  private constructor(
+    readonly path: string,
+    readonly tempPath: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /** Creates the temporary file now, so an unwritable --output fails before any note is read. */
+  static async create(path: string, what = "--output"): Promise<AtomicFile> {
+    const tempPath = join(dirname(path), `.${basename(path)}.kindling-${process.pid}-${Date.now().toString(36)}.tmp`);
+    try {
+      return new AtomicFile(path, tempPath, await open(tempPath, "w"));
+    } catch (e) {
+      throw new Error(`cannot write ${what} ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+
+  write(text: string): Promise<unknown> {
+    return this.handle.write(text);
+  }
+
+  /** The temporary file's handle closed, for writers that open the temporary path themselves (DuckDB's COPY). */
+  async release(): Promise<void> {
+    await this.handle.close().catch(() => {});
+  }
+
+  async commit(): Promise<void> {
+    await this.release();
+    await rename(this.tempPath, this.path);
+  }
+
+  async abort(): Promise<void> {
+    await this.release();
+    await rm(this.tempPath, { force: true });
+  }
+}
+
+/** One input row's id and the records (JSON line objects) made from its annotations. */
+export interface RowRecords {
+  id: unknown;
+  records: readonly object[];
+}
+
+/** Where the records of a streamed run go, batch by batch; `commit` makes them visible, `abort` drops them. */
+export interface RecordSink {
+  write(rows: readonly RowRecords[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** JSON lines `{ id, ...record }` to stdout (as the run goes) or to a file (renamed into place at the end). */
+export async function jsonLinesSink(path: string | undefined, ids: IdFormat, io: Io): Promise<RecordSink> {
+  const lines = (rows: readonly RowRecords[]) => rows.flatMap(({ id, records }) => records.map((r) => JSON.stringify({ id: ids.json(id), ...r })));
   if (path === undefined || path === "-") {
-    return {
-      write: async (lines) => lines.forEach(out),
-      close: async () => {},
-    };
+    return { write: async (rows) => lines(rows).forEach(io.out), commit: async () => {}, abort: async () => {} };
   }
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "w");
-  } catch (e) {
-    throw new Error(`cannot write --output ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const file = await AtomicFile.create(path);
   return {
-    write: async (lines) => {
-      if (lines.length > 0) await handle.write(lines.join("\n") + "\n");
+    write: async (rows) => {
+      const text = lines(rows);
+      if (text.length > 0) await file.write(text.join("\n") + "\n");
     },
-    close: () => handle.close(),
+    commit: () => file.commit(),
+    abort: () => file.abort(),
+  };
+}
+
+/** The Arrow schema of chunk records, with the input's id type. */
+function chunkBatch(rows: readonly RowRecords[], ids: IdFormat): RecordBatch {
+  const idValues: unknown[] = [];
+  const chunks: ChunkRecord[] = [];
+  for (const { id, records } of rows) {
+    for (const record of records as ChunkRecord[]) {
+      idValues.push(ids.arrow(id));
+      chunks.push(record);
+    }
+  }
+  const column = <T extends DataType>(type: T, values: unknown[]) => vectorFromArray(values as never[], type);
+  const table = new Table({
+    id: column(ids.arrowType, idValues),
+    chunk: column(new Utf8(), chunks.map((c) => c.chunk)),
+    begin: column(new Int32(), chunks.map((c) => c.begin)),
+    end: column(new Int32(), chunks.map((c) => c.end)),
+    ner_label: column(new Utf8(), chunks.map((c) => c.ner_label)),
+    confidence: column(new Float64(), chunks.map((c) => c.confidence)),
+    sentence: column(new Int32(), chunks.map((c) => c.sentence)),
+  });
+  return table.batches[0] ?? new RecordBatch(table.schema);
+}
+
+/**
+ * Chunk records as an Arrow IPC stream (`id, chunk, begin, end, ner_label, confidence, sentence`), one record batch
+ * per input batch, to stdout or to a file renamed into place at the end. Empty batches are written too, so even a
+ * run without chunks writes the schema.
+ */
+export async function arrowChunkSink(path: string | undefined, ids: IdFormat, io: Io): Promise<RecordSink> {
+  const file = path === undefined || path === "-" ? undefined : await AtomicFile.create(path);
+  await file?.release();
+  const fileStream = file ? createWriteStream(file.tempPath) : undefined;
+  const destination = fileStream ?? io.stdout ?? process.stdout;
+  const writer = new RecordBatchStreamWriter();
+  let wroteBatch = false;
+  const pumped = (async () => {
+    for await (const bytes of writer) if (!destination.write(bytes)) await once(destination, "drain");
+  })();
+  const finish = async () => {
+    if (!wroteBatch) writer.write(chunkBatch([], ids));
+    writer.close();
+    await pumped;
+    if (fileStream) await finished(fileStream.end());
+  };
+  return {
+    write: async (rows) => {
+      writer.write(chunkBatch(rows, ids));
+      wroteBatch = true;
+    },
+    commit: async () => {
+      await finish();
+      if (file) await rename(file.tempPath, file.path);
+    },
+    // On stdout, no end-of-stream marker: the reader must see a truncated stream, not a complete-looking one.
+    abort: async () => {
+      if (!file) return;
+      await finish().catch(() => {});
+      await rm(file.tempPath, { force: true });
+    },
+  };
+}
+
+/** Where error records go: stderr lines, or JSON lines `{ id, row, message }` in the --errors file. */
+export interface ErrorSink {
+  write(error: RowError): void;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export function describeError(error: RowError, ids: IdFormat): string {
+  return error.row === null ? error.message : `row ${error.row} (id ${JSON.stringify(ids.json(error.id))}): ${error.message}`;
+}
+
+export async function errorSink(path: string | undefined, ids: IdFormat, io: Io): Promise<ErrorSink> {
+  if (path === undefined) {
+    return { write: (error) => io.err(`kindling: ${describeError(error, ids)}`), commit: async () => {}, abort: async () => {} };
+  }
+  const file = await AtomicFile.create(path, "--errors");
+  let pending: Promise<unknown> = Promise.resolve();
+  return {
+    write: (error) => {
+      const line = JSON.stringify({ id: ids.json(error.id), row: error.row, message: error.message }) + "\n";
+      pending = pending.then(() => file.write(line));
+    },
+    commit: async () => {
+      await pending;
+      await file.commit();
+    },
+    abort: async () => {
+      await pending.catch(() => {});
+      await file.abort();
+    },
   };
 }

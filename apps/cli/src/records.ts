@@ -1,20 +1,11 @@
 import type { Annotation } from "@kindling/annotation";
+import { chunkRecord, type ChunkRecord } from "@kindling/duckdb";
 import type { PipelineName } from "./pipelines.js";
+
+export type { ChunkRecord } from "@kindling/duckdb";
 
 /** One row's annotations, keyed by output column (a LightPipeline `fullAnnotate` result). */
 export type AnnotatedRow = Readonly<Record<string, readonly Annotation[]>>;
-
-/** One NER chunk as the CLI prints it: `end` inclusive, UTF-16 offsets into the note's text. */
-export interface ChunkRecord {
-  chunk: string;
-  begin: number;
-  end: number;
-  ner_label: string;
-  /** Mean of the chunk's token confidences; null if the NER model wrote none. */
-  confidence: number | null;
-  /** 0-based index of the chunk's sentence in the note. */
-  sentence: number;
-}
 
 export interface TokenRecord {
   token: string;
@@ -31,15 +22,9 @@ export interface SentenceRecord {
   tokens: TokenRecord[];
 }
 
+/** One line per NER chunk: `{ chunk, begin, end, ner_label, confidence, sentence }` (the chunks table's columns). */
 export function chunkRecords(row: AnnotatedRow): ChunkRecord[] {
-  return (row.ner_chunk ?? []).map((c) => ({
-    chunk: c.result,
-    begin: c.begin,
-    end: c.end,
-    ner_label: c.metadata.entity ?? "",
-    confidence: c.metadata.confidence === undefined ? null : Number(c.metadata.confidence),
-    sentence: Number(c.metadata.sentence ?? 0),
-  }));
+  return (row.ner_chunk ?? []).map(chunkRecord);
 }
 
 export function sentenceRecords(row: AnnotatedRow): SentenceRecord[] {
@@ -53,8 +38,16 @@ export function sentenceRecords(row: AnnotatedRow): SentenceRecord[] {
   }));
 }
 
-/** What each pipeline prints per row, and what its records are called in the summary line. */
-export const RECORDS: Readonly<Record<PipelineName, { unit: string; of: (row: AnnotatedRow) => object[] }>> = {
-  ner: { unit: "chunks", of: chunkRecords },
-  tokens: { unit: "sentences", of: sentenceRecords },
+export interface RecordKind {
+  /** What the summary calls the records. */
+  unit: string;
+  /** The pipeline output columns the records are made from (the only ones decoded from each batch). */
+  columns: readonly string[];
+  of: (row: AnnotatedRow) => object[];
+}
+
+/** What each pipeline prints per row. */
+export const RECORDS: Readonly<Record<PipelineName, RecordKind>> = {
+  ner: { unit: "chunks", columns: ["ner_chunk"], of: chunkRecords },
+  tokens: { unit: "sentences", columns: ["sentence", "token"], of: sentenceRecords },
 };

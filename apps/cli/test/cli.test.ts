@@ -16,11 +16,13 @@ describe("kindling --help", () => {
     const { code, out } = await run(["annotate", "--help"]);
     expect(code).toBe(0);
     const help = out.join("\n").replace(/\s+/g, " ");
-    for (const flag of ["--text", "--file", "--pipeline", "--output", "--id-column", "--text-column", "--input-format", "--batch-size", "--progress", "--no-progress"]) {
+    const flags = ["--text", "--file", "--pipeline", "--output", "--output-format", "--id-column", "--text-column", "--input-format", "--table", "--output-table"];
+    for (const flag of [...flags, "--batch-size", "--max-text-length", "--errors", "--replace", "--progress", "--no-progress"]) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('{"chunk","begin","end","ner_label","confidence","sentence"}');
-    expect(help).toMatch(/\.jsonl.*\.csv.*\.parquet/s);
+    expect(help).toMatch(/\.jsonl.*\.csv.*\.parquet.*\.duckdb/s);
+    expect(help).toContain("--input-format arrow - --output-format arrow -");
     expect(help).toMatch(/0-based row number/);
   });
 });
@@ -60,7 +62,8 @@ describe("kindling usage errors", () => {
   });
 
   it("rejects table-only options with --text and --file", async () => {
-    for (const [flag, value] of [["--id-column", "id"], ["--text-column", "note"], ["--input-format", "csv"], ["--batch-size", "8"], ["--progress"]] as const) {
+    const tableOnly = [["--id-column", "id"], ["--text-column", "note"], ["--input-format", "csv"], ["--output-format", "csv"], ["--table", "notes"], ["--errors", "e.jsonl"], ["--replace"]] as const;
+    for (const [flag, value] of [...tableOnly, ["--batch-size", "8"], ["--max-text-length", "9"], ["--progress"]] as const) {
       const args = value === undefined ? [flag] : [flag, value];
       const result = await run(["annotate", "--text", "x", ...args]);
       expect(result.code).toBe(2);
@@ -70,7 +73,7 @@ describe("kindling usage errors", () => {
 
   it("rejects a bad --pipeline, --input-format and --batch-size", async () => {
     expect((await run(["annotate", "--pipeline", "pos", "--text", "x"])).err.join("\n")).toMatch(/Allowed choices are ner, tokens/);
-    expect((await run(["annotate", "n.txt", "--input-format", "xlsx"])).err.join("\n")).toMatch(/Allowed choices are jsonl, csv, parquet/);
+    expect((await run(["annotate", "n.txt", "--input-format", "xlsx"])).err.join("\n")).toMatch(/Allowed choices are jsonl, csv, parquet, duckdb, arrow/);
     const zero = await run(["annotate", "n.jsonl", "--batch-size", "0"]);
     expect(zero.code).toBe(2);
     expect(zero.err.join("\n")).toMatch(/--batch-size <n>' argument '0' is invalid. must be a positive integer/);

@@ -1,0 +1,204 @@
+import type { DuckDBConnection, DuckDBResult, DuckDBValue } from "@duckdb/node-api";
+import { SourceError } from "./errors.js";
+import { sqlIdentifier, type ColumnInfo } from "./sql.js";
+
+/** Notes in a table of the connection's database (unqualified name; for other schemas use a query). */
+export interface TableSource {
+  readonly table: string;
+}
+
+/** Notes from any SELECT, including DuckDB's file readers (`FROM read_parquet('notes.parquet')`). */
+export interface QuerySource {
+  readonly query: string;
+  /** Names the source in error messages, such as the file a reader function reads; default "query". */
+  readonly name?: string;
+  /**
+   * Rows the query's reader refused instead of failing (DuckDB's CSV rejects tables), read on the reading
+   * connection once the scan is done. `csvSource` sets it.
+   */
+  readonly rejectedRows?: (reader: DuckDBConnection) => Promise<readonly RejectedRow[]>;
+}
+
+export type NoteSource = TableSource | QuerySource;
+
+/** A line the source's reader refused; it never became a row, so it has no id or row number. */
+export interface RejectedRow {
+  readonly message: string;
+}
+
+/** One note that was not annotated, and why: what goes to the errors table. */
+export interface RowError {
+  /** The note's id; null when the row never made it out of the reader (a rejected CSV line). */
+  readonly id: DuckDBValue;
+  /** 0-based row number in the order the source yields rows; null for rejected lines. */
+  readonly row: number | null;
+  readonly message: string;
+}
+
+/** Consecutive notes that passed the checks, with their ids and source row numbers kept beside the text. */
+export interface NoteBatch {
+  readonly rows: readonly number[];
+  readonly ids: readonly DuckDBValue[];
+  /** null for SQL NULL: such a note gets empty annotations, like an empty text. */
+  readonly texts: readonly (string | null)[];
+}
+
+export interface NoteReaderOptions {
+  /** Column whose value identifies each note; default: none, and a note's id is its 0-based row number (BIGINT). */
+  readonly idColumn?: string;
+  readonly textColumn: string;
+  /** Notes per batch. */
+  readonly batchRows: number;
+  /** Longer texts (UTF-16 code units) become error records instead of being annotated. */
+  readonly maxTextLength: number;
+}
+
+/** Types a note's text can have: VARCHAR, and JSON (mixed-type JSON fields, decoded and checked row by row). */
+const TEXT_TYPES = new Set(["VARCHAR", "JSON"]);
+
+/** The id of notes read without an id column: the row number. */
+const ROW_NUMBER_ID: ColumnInfo = { name: "row number", type: "BIGINT" };
+
+export function describeSource(source: NoteSource): string {
+  return "table" in source ? `table ${sqlIdentifier(source.table)}` : (source.name ?? "query");
+}
+
+function fromClause(source: NoteSource): string {
+  return "table" in source ? sqlIdentifier(source.table) : `(${source.query})`;
+}
+
+/**
+ * Reads notes from a source in batches, streaming (never the whole table), in the order the source yields them.
+ * `open` checks the columns before anything is read, so a bad source fails before any output is written.
+ */
+export class NoteReader {
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    readonly source: NoteSource,
+    private readonly options: NoteReaderOptions,
+    /** The id column as read; its type is the id column type of every output table. */
+    readonly idColumn: ColumnInfo,
+    readonly textColumn: ColumnInfo,
+    private readonly hasIdColumn: boolean,
+  ) {}
+
+  static async open(connection: DuckDBConnection, source: NoteSource, options: NoteReaderOptions): Promise<NoteReader> {
+    const what = describeSource(source);
+    const columns = await describeColumns(connection, source);
+    const find = (name: string, role: string): ColumnInfo => {
+      const column = columns.find((c) => c.name === name);
+      if (!column) throw new SourceError(`${what}: no ${role} column "${name}" (available columns: ${columns.map((c) => c.name).join(", ") || "none"})`);
+      return column;
+    };
+    const idColumn = options.idColumn === undefined ? undefined : find(options.idColumn, "id");
+    const textColumn = find(options.textColumn, "text");
+    if (!TEXT_TYPES.has(textColumn.type)) {
+      throw new SourceError(
+        `${what}: text column "${textColumn.name}" has type ${textColumn.type}, expected VARCHAR ` +
+          `(cast it in a query source if it holds text: SELECT ..., CAST(${sqlIdentifier(textColumn.name)} AS VARCHAR) AS ${sqlIdentifier(textColumn.name)})`,
+      );
+    }
+    return new NoteReader(connection, source, options, idColumn ?? ROW_NUMBER_ID, textColumn, idColumn !== undefined);
+  }
+
+  /** Number of rows: a full extra pass over the source, so only callers showing an ETA should ask. */
+  async count(): Promise<number> {
+    const result = await this.run(() => this.connection.runAndReadAll(`SELECT count(*) FROM ${fromClause(this.source)}`));
+    return Number(result.getRowsJS()[0]![0]);
+  }
+
+  /**
+   * The notes, `batchRows` at a time. Rows that cannot be annotated (a non-string value in a JSON text column, a
+   * text over `maxTextLength`) go to `onRowError` and are left out of the batches; every other row is kept.
+   */
+  async *batches(onRowError: (error: RowError) => void): AsyncGenerator<NoteBatch> {
+    const { batchRows } = this.options;
+    const idSql = this.hasIdColumn ? sqlIdentifier(this.idColumn.name) : "NULL";
+    const result = await this.run(() => this.connection.stream(`SELECT ${idSql}, ${sqlIdentifier(this.textColumn.name)} FROM ${fromClause(this.source)}`));
+    let batch = emptyBatch();
+    let row = 0;
+    for (;;) {
+      const chunk = await this.fetch(result, row);
+      if (chunk === null) break;
+      const ids = chunk.getColumnValues(0);
+      const texts = chunk.getColumnValues(1);
+      for (let i = 0; i < chunk.rowCount; i++, row++) {
+        const id = this.hasIdColumn ? ids[i]! : BigInt(row);
+        const text = this.decodeText(texts[i]!);
+        const problem = this.problemWith(text);
+        if (problem !== undefined) {
+          onRowError({ id, row, message: problem });
+          continue;
+        }
+        batch.rows.push(row);
+        batch.ids.push(id);
+        batch.texts.push(text as string | null);
+        if (batch.texts.length === batchRows) {
+          yield batch;
+          batch = emptyBatch();
+        }
+      }
+    }
+    if (batch.texts.length > 0) yield batch;
+  }
+
+  /** Rows the source's reader refused (see `QuerySource.rejectedRows`); ask after `batches` is done. */
+  async rejectedRows(): Promise<readonly RejectedRow[]> {
+    const { source } = this;
+    if ("table" in source || !source.rejectedRows) return [];
+    const reader = source.rejectedRows;
+    return this.run(() => reader(this.connection));
+  }
+
+  /** DuckDB hands JSON values over as their JSON text; a JSON text column can hold anything JSON can. */
+  private decodeText(value: DuckDBValue): unknown {
+    return this.textColumn.type === "JSON" && typeof value === "string" ? JSON.parse(value) : value;
+  }
+
+  /** Why a text cannot be annotated, or undefined when it can (null and empty texts can). */
+  private problemWith(text: unknown): string | undefined {
+    if (text === null) return undefined;
+    if (typeof text !== "string") return `text column "${this.textColumn.name}" holds ${describeValue(text)}, expected a string or null`;
+    if (text.length > this.options.maxTextLength) return `text is ${text.length} UTF-16 code units long, over maxTextLength (${this.options.maxTextLength})`;
+    return undefined;
+  }
+
+  private async fetch(result: DuckDBResult, row: number) {
+    const chunk = await this.run(() => result.fetchChunk(), `reading on from row ${row}`);
+    return chunk === null || chunk.rowCount === 0 ? null : chunk;
+  }
+
+  private async run<T>(action: () => Promise<T>, context?: string): Promise<T> {
+    try {
+      return await action();
+    } catch (e) {
+      const prefix = describeSource(this.source) + (context ? `: ${context}` : "");
+      throw new SourceError(`${prefix}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+}
+
+function emptyBatch(): { rows: number[]; ids: DuckDBValue[]; texts: (string | null)[] } {
+  return { rows: [], ids: [], texts: [] };
+}
+
+async function describeColumns(connection: DuckDBConnection, source: NoteSource): Promise<ColumnInfo[]> {
+  try {
+    const result = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${fromClause(source)}`);
+    return result.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  } catch (e) {
+    throw new SourceError(`${describeSource(source)}: cannot read it: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** "a number (42)", "an array ([1,2])": what a value is, for error messages. */
+export function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return `an array (${preview(value)})`;
+  if (typeof value === "object") return `an object (${preview(value)})`;
+  return `a ${typeof value} (${preview(value)})`;
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,140 @@
+// Bad input, each case against the real DuckDB: rows that cannot be annotated become error records and every other
+// row is kept; a source that cannot be annotated at all fails before anything is written, naming what is wrong.
+import { LightPipeline } from "@kindling/core";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { annotateTable, csvSource, DEFAULT_MAX_TEXT_LENGTH, jsonSource, parquetSource, SourceError, sqlString, type AnnotateTableOptions, type BatchModel, type NoteSource } from "../src/index.js";
+import { openDatabase, rows, tableNames, tempDir } from "./helpers.js";
+import { nerPipeline } from "./pipeline.js";
+
+const PAIN = "Severe chest pain, treated with aspirin.";
+const MASS = "No fever. CT scan showed a small mass.";
+
+describe("annotateTable on bad input", async () => {
+  const dir = await tempDir();
+  const model = await nerPipeline();
+  const light = new LightPipeline(model);
+  const chunksOf = async (text: string) => (await light.fullAnnotate(text)).ner_chunk!.map((c) => c.result);
+  const { instance, connection } = await openDatabase();
+  let n = 0;
+
+  /** Annotates `source` into fresh tables; returns the chunk texts per id, the error rows and the summary. */
+  async function annotate(source: NoteSource, options: Partial<AnnotateTableOptions> = {}) {
+    const chunksTable = `chunks_${n++}`;
+    const summary = await annotateTable({ instance, source, idColumn: "id", textColumn: "text", model, outputs: { chunksTable }, ...options });
+    const chunks = await rows(connection, `SELECT id::VARCHAR AS id, list(chunk ORDER BY rowid) AS chunks FROM ${chunksTable} GROUP BY id ORDER BY id`);
+    const errors = await rows(connection, `SELECT id::VARCHAR AS id, "row"::INTEGER AS "row", message FROM ${chunksTable}_errors ORDER BY rowid`);
+    return { summary, chunks: Object.fromEntries(chunks.map((r) => [r.id, r.chunks])), errors };
+  }
+
+  /** Runs that must fail before writing: the model is never asked for a batch and no table appears. */
+  async function expectFailsBeforeWriting(source: NoteSource, message: string | RegExp, options: Partial<AnnotateTableOptions> = {}) {
+    const before = await tableNames(connection);
+    let asked = false;
+    const watched: BatchModel = {
+      transformBatches: (input) => {
+        asked = true;
+        return model.transformBatches(input);
+      },
+    };
+    const run = annotateTable({ instance, source, idColumn: "id", textColumn: "text", model: watched, outputs: { chunksTable: "never" }, ...options });
+    await expect(run).rejects.toThrow(SourceError);
+    await expect(run).rejects.toThrow(message);
+    expect(asked).toBe(false);
+    expect(await tableNames(connection)).toEqual(before);
+  }
+
+  it("annotates null and empty texts as empty: no chunks, no error records, counted as notes", async () => {
+    const { summary, chunks, errors } = await annotate({ query: `SELECT * FROM (VALUES (1, NULL), (2, ''), (3, ${sqlString(PAIN)})) AS t(id, text)` });
+    expect(chunks).toEqual({ "3": await chunksOf(PAIN) });
+    expect(errors).toEqual([]);
+    expect(summary).toMatchObject({ notes: 3, errors: 0 });
+  });
+
+  it("fails on a non-string text column, naming the column and its type, before anything is written", async () => {
+    await connection.run("CREATE TABLE numbers AS SELECT 1 AS id, 42 AS text");
+    await expectFailsBeforeWriting(
+      { table: "numbers" },
+      'table "numbers": text column "text" has type INTEGER, expected VARCHAR (cast it in a query source if it holds text: SELECT ..., CAST("text" AS VARCHAR) AS "text")',
+    );
+    await expectFailsBeforeWriting({ query: "SELECT 1 AS id, ['chest pain'] AS text", name: "lists" }, 'lists: text column "text" has type VARCHAR[], expected VARCHAR');
+  });
+
+  it("fails on a missing id or text column, listing the columns there are", async () => {
+    await connection.run("CREATE TABLE renamed AS SELECT 1 AS note_id, 'x' AS body");
+    await expectFailsBeforeWriting({ table: "renamed" }, 'table "renamed": no id column "id" (available columns: note_id, body)');
+    await expectFailsBeforeWriting({ table: "renamed" }, 'table "renamed": no text column "text" (available columns: note_id, body)', { idColumn: "note_id" });
+    await expectFailsBeforeWriting({ table: "absent" }, /table "absent": cannot read it: Catalog Error: Table with name absent does not exist/);
+  });
+
+  it("turns a 10 MB text into an error record by default and annotates the rows around it", async () => {
+    const huge = "Severe chest pain. ".repeat(552_000);
+    expect(huge.length).toBeGreaterThan(10 * 1024 * 1024);
+    const { summary, chunks, errors } = await annotate({
+      query: `SELECT * FROM (VALUES (1, ${sqlString(PAIN)}), (2, repeat('Severe chest pain. ', 552000)), (3, ${sqlString(MASS)})) AS t(id, text)`,
+    });
+    expect(errors).toEqual([{ id: "2", row: 1, message: `text is ${huge.length} UTF-16 code units long, over maxTextLength (${DEFAULT_MAX_TEXT_LENGTH})` }]);
+    expect(chunks).toEqual({ "1": await chunksOf(PAIN), "3": await chunksOf(MASS) });
+    expect(summary).toMatchObject({ notes: 3, errors: 1 });
+  });
+
+  it("annotates a text up to maxTextLength and records a longer one", async () => {
+    const long = `${PAIN} `.repeat(100);
+    const source = { query: `SELECT 1 AS id, ${sqlString(long)} AS text` };
+    const under = await annotate(source, { maxTextLength: long.length });
+    expect(under.errors).toEqual([]);
+    expect(under.chunks["1"]).toEqual(await chunksOf(long));
+    const over = await annotate(source, { maxTextLength: long.length - 1 });
+    expect(over.errors).toEqual([{ id: "1", row: 0, message: `text is ${long.length} UTF-16 code units long, over maxTextLength (${long.length - 1})` }]);
+    expect(over.chunks).toEqual({});
+  });
+
+  it("records non-string values of a mixed-type JSON text field and keeps the other rows", async () => {
+    const path = join(dir, "mixed.jsonl");
+    await writeFile(path, [{ id: 1, text: PAIN }, { id: 2, text: 42 }, { id: 3, text: ["chest", "pain"] }, { id: 4, text: null }, { id: 5, text: MASS }].map((r) => JSON.stringify(r)).join("\n"));
+    const { summary, chunks, errors } = await annotate(jsonSource(path));
+    expect(errors).toEqual([
+      { id: "2", row: 1, message: 'text column "text" holds a number (42), expected a string or null' },
+      { id: "3", row: 2, message: 'text column "text" holds an array (["chest","pain"]), expected a string or null' },
+    ]);
+    expect(chunks).toEqual({ "1": await chunksOf(PAIN), "5": await chunksOf(MASS) });
+    expect(summary).toMatchObject({ notes: 5, errors: 2 });
+  });
+
+  it("records malformed CSV lines and lines with invalid UTF-8, naming the line, and keeps every other row", async () => {
+    const path = join(dir, "bad.csv");
+    const lines = ["id,text", `1,"${PAIN}"`, '2,"bad \xff\xfe bytes"', '3,"too","many","fields"', `4,"${MASS}"`, "5"];
+    await writeFile(path, Buffer.from(lines.join("\n") + "\n", "latin1"));
+    const { summary, chunks, errors } = await annotate(csvSource(path, { varcharColumns: ["text"] }));
+    expect(errors).toEqual([
+      { id: null, row: null, message: `${path} line 3: INVALID ENCODING: Invalid unicode (byte sequence mismatch) detected. This file is not utf-8 encoded.` },
+      { id: null, row: null, message: `${path} line 4: TOO MANY COLUMNS: Expected Number of Columns: 2 Found: 3` },
+      { id: null, row: null, message: `${path} line 6: MISSING COLUMNS: Expected Number of Columns: 2 Found: 1` },
+    ]);
+    expect(chunks).toEqual({ "1": await chunksOf(PAIN), "4": await chunksOf(MASS) });
+    expect(summary).toMatchObject({ notes: 2, errors: 3 });
+  });
+
+  it("fails on invalid UTF-8 in JSON lines and Parquet, naming the file and the line or value, leaving no table", async () => {
+    const jsonl = join(dir, "bad.jsonl");
+    await writeFile(jsonl, Buffer.from(`{"id":1,"text":"${PAIN}"}\n{"id":2,"text":"bad \xff bytes"}\n`, "latin1"));
+    const before = await tableNames(connection);
+    await expect(annotate(jsonSource(jsonl))).rejects.toThrow(new RegExp(`^${jsonl}: .*Malformed JSON in file .*, at byte 21 in line \\d: invalid UTF-8 encoding in string`));
+    // Parquet marks the column as UTF-8; DuckDB checks it when reading and names the value.
+    const parquet = join(dir, "bad.parquet");
+    await connection.run(`COPY (SELECT * FROM (VALUES (1, ${sqlString(PAIN)}), (2, 'bad QQ bytes')) AS t(id, text)) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION uncompressed)`);
+    const bytes = await readFile(parquet);
+    for (let i = bytes.indexOf("QQ"); i >= 0; i = bytes.indexOf("QQ", i)) bytes.set([0xff, 0xfe], i);
+    await writeFile(parquet, bytes);
+    await expect(annotate(parquetSource(parquet))).rejects.toThrow(/value "bad \\xFF\\xFE bytes" is not valid UTF8/);
+    expect(await tableNames(connection)).toEqual(before);
+  });
+
+  it("allows duplicate ids: each row is a note of its own", async () => {
+    const { chunks, summary } = await annotate({ query: `SELECT * FROM (VALUES ('a', ${sqlString(PAIN)}), ('a', ${sqlString(MASS)})) AS t(id, text)` });
+    expect(chunks).toEqual({ a: [...(await chunksOf(PAIN)), ...(await chunksOf(MASS))] });
+    expect(summary.notes).toBe(2);
+  });
+});
+
