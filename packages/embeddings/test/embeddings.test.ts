@@ -94,6 +94,17 @@ describe("WordEmbeddingsModel", () => {
     expect(out[1]).toMatchObject({ annotatorType: "word_embeddings", begin: 6, end: 9 });
   });
 
+  it("hands every token of a word the same view into the matrix, without copying it", () => {
+    const s = storage();
+    const out = new WordEmbeddingsModel({}, s).annotate(row("pain chest pain"));
+    expect(out[0]!.embeddings).toBe(out[2]!.embeddings);
+    expect(out[0]!.embeddings).toBe(s.vector(s.row("pain")));
+    expect(out[1]!.embeddings.buffer).toBe(s.matrix.buffer);
+    expect(out[1]!.embeddings.byteOffset).toBe(s.row("chest") * 3 * Float32Array.BYTES_PER_ELEMENT);
+    expect(() => s.vector(5)).toThrowError(/row 5 is outside the 5 vectors/);
+    expect(() => s.vector(-1)).toThrowError(/row -1 is outside/);
+  });
+
   it("falls back to lower, Capitalised and UPPER case unless caseSensitive", () => {
     const insensitive = new WordEmbeddingsModel({}, storage());
     expect(insensitive.annotate(row("PAIN aspirin ct NAÏVE")).map((a) => a.metadata.isOOV)).toEqual(["false", "false", "false", "false"]);

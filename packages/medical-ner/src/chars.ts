@@ -36,14 +36,15 @@ export class CharEncoder {
     return Math.min(n, this.maxChars);
   }
 
-  /** Writes the token's ids into `out` from `offset` (int32 low words of the int64 tensor); returns the count. */
+  /** Writes the token's ids into `out` from `offset`, `stride` apart; returns the count. */
   encodeInto(rawToken: string, out: Int32Array, offset: number, stride = 1): number {
     const token = conllSafeToken(rawToken);
-    const points = this.width(token) === token.length && token.length <= this.maxChars ? null : Array.from(token);
-    if (points === null) {
+    if (token.length <= this.maxChars && !hasSurrogate(token)) {
+      // One UTF-16 unit per code point and nothing to cut: the common case, without building code point arrays.
       for (let i = 0; i < token.length; i++) out[offset + i * stride] = this.id(token, i);
       return token.length;
     }
+    const points = Array.from(token);
     const kept = points.length > this.maxChars ? [...points.slice(0, this.maxChars >> 1), ...points.slice(points.length - (this.maxChars - (this.maxChars >> 1)))] : points;
     for (let i = 0; i < kept.length; i++) out[offset + i * stride] = this.vocab.get(kept[i]!) ?? UNKNOWN_CHAR;
     return kept.length;
@@ -53,4 +54,12 @@ export class CharEncoder {
     const c = token.charCodeAt(i);
     return c < 128 ? this.ascii[c]! : (this.vocab.get(token[i]!) ?? UNKNOWN_CHAR);
   }
+}
+
+function hasSurrogate(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return true;
+  }
+  return false;
 }

@@ -1,34 +1,37 @@
-import { AnnotatorType, makeAnnotation, type Annotation } from "@kindling/annotation";
+import { AnnotatorType, NO_EMBEDDINGS, type Annotation } from "@kindling/annotation";
 import { type Accessors, AnnotatorModel, check, type ColumnSchema, defineAccessors, param, type ParamSpecs, PipelineWiringError, resolvePretrained, type RowInputs, type StageParams } from "@kindling/core";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
-import { endianness } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { planBatches } from "./batches.js";
 import { CharEncoder } from "./chars.js";
 import { CrfDecoder } from "./crf.js";
+import { FeedBuffers, type FeedSlot } from "./feeds.js";
 import { NerModelError, readManifest, readVerifiedFile, type NerManifest } from "./manifest.js";
 import { inferenceWindows } from "./windows.js";
 
 export type LabelCasing = "" | "lower" | "upper";
 
 export interface MedicalNerParams extends StageParams {
-  /** Sentences (or windows of long sentences) per ONNX Runtime call, grouped by length. */
+  /** Sentences (or windows of long sentences) per ONNX Runtime call, grouped by token width and length. */
   batchSize: number;
   includeConfidence: boolean;
   includeAllConfidenceScores: boolean;
   labelCasing: LabelCasing;
-  /** ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose. */
-  numThreads: number;
+  /** ONNX Runtime intra-op threads (Spark NLP: spark.jsl.settings.onnx.intraOpNumThreads); 0 lets ONNX Runtime choose. */
+  intraOpThreads: number;
 }
 
 const SPECS: ParamSpecs<MedicalNerParams> = {
   inputCols: param<string[]>(["sentence", "token", "embeddings"], "input columns: sentences, tokens, word embeddings"),
   outputCol: param("ner", "output column"),
-  batchSize: param(256, "sentences per ONNX Runtime call; sentences are grouped by length first", check.positiveInt),
+  // 32: with one intra-op thread, batches of 8–64 cost ~10% less CPU than 256 (the LSTM's working set stays in
+  // cache) and 25% less than 512; emissions are bit-identical in any batch of two or more (README, Performance).
+  batchSize: param(32, "sentences per ONNX Runtime call; sentences are grouped by token width and length first", check.positiveInt),
   includeConfidence: param(false, "add each token's confidence (CRF marginal probability of its tag) to the metadata"),
   includeAllConfidenceScores: param(false, "add the marginal probability of every tag to the metadata"),
   labelCasing: param<LabelCasing>("", 'case of the output tags: "" as trained, "lower" or "upper"', check.oneOf<LabelCasing>("", "lower", "upper")),
-  numThreads: param(0, "ONNX Runtime intra-op threads (0: ONNX Runtime's default)", check.nonNegativeInt),
+  intraOpThreads: param(1, "ONNX Runtime intra-op threads per session (0: ONNX Runtime's default, one per physical core)", check.nonNegativeInt),
 };
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -40,50 +43,70 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 
 const PACKAGE = "@kindling/medical-ner";
 
+/** Options as earlier versions took them: `numThreads` was renamed `intraOpThreads`. */
+export type MedicalNerOptions = Partial<MedicalNerParams> & { /** @deprecated use intraOpThreads */ numThreads?: number };
+
 /** Everything loaded from a model directory. */
 interface NerRuntime {
   dir: string;
   manifest: NerManifest;
-  session: ort.InferenceSession;
+  /** model.onnx, kept to build a new session when intraOpThreads changes. */
+  modelBytes: Uint8Array;
+  session: Promise<ort.InferenceSession>;
+  sessionThreads: number;
   chars: CharEncoder;
   crf: CrfDecoder;
+  /** Tensor buffers not in use by a batch in flight (one per concurrent annotateBatch call). */
+  spareFeeds: FeedBuffers[];
 }
 
-/** One sentence of one row, with its tokens' vectors, waiting for emissions. */
+/** One sentence of one row: a token range of the row, and where its emissions go in the batch's buffer. */
 interface SentenceJob {
   row: number;
+  /** metadata "sentence" of its tokens' annotations. */
   index: string;
   tokens: readonly Annotation[];
   vectors: readonly Float32Array[];
-  emissions: Float32Array;
+  from: number;
+  length: number;
+  /** First emission row (in tokens) of this sentence in the batch's emissions. */
+  emissions: number;
+  /** Characters of its widest token (at most maxChars): decides the batch it joins. */
+  width: number;
 }
 
-/** A window of a sentence that runs through the network in one batch slot. */
-interface Segment {
+/** A window of a sentence that runs through the network in one batch slot; its rows [keepFrom, keepTo) are kept. */
+interface Segment extends FeedSlot {
   job: SentenceJob;
-  start: number;
-  end: number;
   keepFrom: number;
   keepTo: number;
+  width: number;
 }
 
-if (endianness() !== "LE") throw new Error("@kindling/medical-ner writes int64 tensors through int32 views and needs a little-endian machine");
+/** Per-batch decoding settings and scratch. */
+interface DecodeOptions {
+  tags: readonly string[];
+  includeConfidence: boolean;
+  includeAll: boolean;
+  path: Int32Array;
+  scores: Float64Array;
+}
 
 /**
  * Spark NLP's MedicalNerModel (NerDLModel): a BiLSTM-CNN-CRF tagger. The network runs on ONNX Runtime over
- * length-bucketed batches of sentences from all rows of a batch; Viterbi decoding runs in TypeScript with the
+ * batches of similar sentences from all rows of a batch (planBatches); Viterbi decoding runs in TypeScript with the
  * CRF transitions shipped in the model's manifest. Output: one `named_entity` annotation per token (BIO tag).
  */
 /** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
-export interface MedicalNerModel extends Accessors<Omit<MedicalNerParams, keyof StageParams>, MedicalNerModel, "getClasses" | "getStorageRef" | "setConfigProtoBytes" | "setMinProba"> {}
+export interface MedicalNerModel extends Accessors<Omit<MedicalNerParams, keyof StageParams>, MedicalNerModel, "getClasses" | "getStorageRef" | "setConfigProtoBytes" | "setMinProba" | "setNumThreads" | "getNumThreads"> {}
 
 export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT, AnnotatorType.TOKEN, AnnotatorType.WORD_EMBEDDINGS];
   readonly outputAnnotatorType = AnnotatorType.NAMED_ENTITY;
   private runtimeValue: NerRuntime | undefined;
 
-  constructor(options?: Partial<MedicalNerParams>) {
-    super(SPECS, options, UNSUPPORTED);
+  constructor(options?: MedicalNerOptions) {
+    super(SPECS, renameLegacyOptions(options), UNSUPPORTED);
   }
   get stageName(): string {
     return "MedicalNerModel";
@@ -93,7 +116,7 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
   }
 
   /** Loads a Kindling NER model directory (manifest.json + model.onnx); errors name the path. */
-  static async load(dir: string, options?: Partial<MedicalNerParams>): Promise<MedicalNerModel> {
+  static async load(dir: string, options?: MedicalNerOptions): Promise<MedicalNerModel> {
     const model = new MedicalNerModel(options);
     await model.loadRuntime(dir);
     return model;
@@ -106,25 +129,40 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
 
   private async loadRuntime(dir: string): Promise<void> {
     const manifest = await readManifest(dir);
-    const bytes = await readVerifiedFile(dir, "model.onnx", manifest);
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(bytes, {
-        intraOpNumThreads: this.get("numThreads"),
-        interOpNumThreads: 1,
-        executionMode: "sequential",
-        graphOptimizationLevel: "all",
-      });
-    } catch (e) {
-      throw new NerModelError(join(dir, "model.onnx"), `ONNX Runtime cannot load the model: ${(e as Error).message}`);
-    }
+    const modelBytes = await readVerifiedFile(dir, "model.onnx", manifest);
+    const threads = this.get("intraOpThreads");
+    const session = createSession(join(dir, "model.onnx"), modelBytes, threads);
+    await session; // a file ONNX Runtime cannot load fails here, at load time
     this.runtimeValue = {
       dir,
       manifest,
+      modelBytes,
       session,
+      sessionThreads: threads,
       chars: new CharEncoder(manifest.charVocab, manifest.maxCharsPerToken),
       crf: new CrfDecoder(manifest.transitions, manifest.startTransitions, manifest.endTransitions),
+      spareFeeds: [],
     };
+  }
+
+  /** The ONNX Runtime session for the current intraOpThreads (set after loading: a new session is built once). */
+  private session(): Promise<ort.InferenceSession> {
+    const runtime = this.runtime;
+    const threads = this.get("intraOpThreads");
+    if (runtime.sessionThreads !== threads) {
+      runtime.session = createSession(join(runtime.dir, "model.onnx"), runtime.modelBytes, threads);
+      runtime.sessionThreads = threads;
+    }
+    return runtime.session;
+  }
+
+  /** @deprecated renamed: use setIntraOpThreads. */
+  setNumThreads(v: number): this {
+    return this.set("intraOpThreads", v);
+  }
+  /** @deprecated renamed: use getIntraOpThreads. */
+  getNumThreads(): number {
+    return this.get("intraOpThreads");
   }
 
   private get runtime(): NerRuntime {
@@ -170,112 +208,136 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     return (await this.annotateBatch([inputs]))[0]!;
   }
 
+  /**
+   * Tags all rows together: their sentences (windows of long ones) are grouped by the width of their widest token
+   * and by length into batches of `batchSize` (planBatches), so padding stays small; then each sentence is decoded.
+   */
   override async annotateBatch(rows: readonly RowInputs[], rowOffset = 0): Promise<Annotation[][]> {
     const runtime = this.runtime;
+    const session = await this.session();
+    const k = runtime.manifest.tags.length;
     const jobs: SentenceJob[] = [];
-    rows.forEach(([sentences, tokens, embeddings], r) => {
+    let tokenCount = 0;
+    for (let r = 0; r < rows.length; r++) {
+      const [sentences, tokens, embeddings] = rows[r]!;
       try {
-        for (const job of this.sentenceJobs(r, sentences!, tokens!, embeddings!)) jobs.push(job);
+        tokenCount = this.collectSentences(r, sentences!, tokens!, embeddings!, jobs, tokenCount);
       } catch (e) {
         throw new NerModelError(`row ${rowOffset + r}`, (e as Error).message);
       }
-    });
+    }
+    const emissions = new Float32Array(tokenCount * k);
     const { maxTokens, overlap } = runtime.manifest.window;
     const segments: Segment[] = [];
     for (const job of jobs) {
-      for (const w of inferenceWindows(job.tokens.length, maxTokens, overlap)) segments.push({ job, start: w.start, end: w.end, keepFrom: w.keepFrom, keepTo: w.keepTo });
+      const { tokens, vectors, width } = job;
+      if (job.length <= maxTokens) segments.push({ job, tokens, vectors, from: job.from, length: job.length, keepFrom: 0, keepTo: job.length, width });
+      else for (const w of inferenceWindows(job.length, maxTokens, overlap)) segments.push({ job, tokens, vectors, from: job.from + w.start, length: w.end - w.start, keepFrom: w.keepFrom - w.start, keepTo: w.keepTo - w.start, width });
     }
-    // Similar lengths share a batch: padding is wasted work, and big batches are what ONNX Runtime runs fastest.
-    segments.sort((a, b) => b.end - b.start - (a.end - a.start));
-    const batchSize = this.get("batchSize");
-    for (let i = 0; i < segments.length; i += batchSize) await this.runSegments(segments.slice(i, i + batchSize));
+    const feeds = runtime.spareFeeds.pop() ?? new FeedBuffers(runtime.chars, runtime.manifest.embeddings.dimension);
+    try {
+      for (const batch of planBatches(segments, this.get("batchSize"), runtime.chars.maxChars)) await this.runSegments(session, feeds, batch, emissions);
+    } finally {
+      runtime.spareFeeds.push(feeds);
+    }
 
+    // Jobs are in row and token order, so pushing builds each row's annotations in token order.
     const out: Annotation[][] = rows.map(() => []);
-    for (const job of jobs) out[job.row]!.push(...this.decode(job));
+    const options = this.decodeOptions();
+    for (const job of jobs) this.decode(job, emissions, options, out[job.row]!);
     return out;
   }
 
-  /** Groups a row's tokens by sentence and pairs each with its vector. */
-  private *sentenceJobs(row: number, sentences: readonly Annotation[], tokens: readonly Annotation[], embeddings: readonly Annotation[]): Generator<SentenceJob> {
+  /** Appends a row's sentences to `jobs` (token ranges, no copies); returns the running token count. */
+  private collectSentences(row: number, sentences: readonly Annotation[], tokens: readonly Annotation[], embeddings: readonly Annotation[], jobs: SentenceJob[], tokenCount: number): number {
     const { dimension, storageRef } = this.runtime.manifest.embeddings;
-    const k = this.runtime.manifest.tags.length;
     const vectors = alignVectors(tokens, embeddings);
+    for (let i = 0; i < vectors.length; i++) {
+      const v = vectors[i]!;
+      if (v.length === dimension) continue;
+      if (v.length === 0) throw new Error(`token "${tokens[i]!.result}" has no vector: the embeddings column carries none (written to Arrow without includeEmbeddings?)`);
+      throw new Error(`token "${tokens[i]!.result}" has a ${v.length}-d vector, but this model takes ${dimension}-d "${storageRef}" vectors`);
+    }
+    const maxChars = this.runtime.chars.maxChars;
+    const push = (index: string, from: number, to: number) => {
+      // UTF-16 length: exact for the usual tokens, an overestimate with surrogate pairs; it only picks a batch.
+      let width = 1;
+      for (let i = from; i < to; i++) width = Math.max(width, Math.min(tokens[i]!.result.length, maxChars));
+      jobs.push({ row, index, tokens, vectors, from, length: to - from, emissions: tokenCount, width });
+      tokenCount += to - from;
+    };
     let t = 0;
     for (let s = 0; s < sentences.length && t < tokens.length; s++) {
       const sentence = sentences[s]!;
       const from = t;
       while (t < tokens.length && tokens[t]!.begin <= sentence.end) t++;
-      if (t === from) continue;
-      const own = vectors.slice(from, t);
-      for (let i = 0; i < own.length; i++) {
-        const v = own[i]!;
-        if (v.length === 0) throw new Error(`token "${tokens[from + i]!.result}" has no vector: the embeddings column carries none (written to Arrow without includeEmbeddings?)`);
-        if (v.length !== dimension) throw new Error(`token "${tokens[from + i]!.result}" has a ${v.length}-d vector, but this model takes ${dimension}-d "${storageRef}" vectors`);
-      }
-      const n = t - from;
-      yield { row, index: sentence.metadata.sentence ?? String(s), tokens: tokens.slice(from, t), vectors: own, emissions: new Float32Array(n * k) };
+      if (t > from) push(sentence.metadata.sentence ?? String(s), from, t);
     }
-    if (t < tokens.length) {
-      // Tokens past the last sentence (inputs not from a SentenceDetector): tag them as one more sentence.
-      const n = tokens.length - t;
-      yield { row, index: String(sentences.length), tokens: tokens.slice(t), vectors: vectors.slice(t), emissions: new Float32Array(n * k) };
+    // Tokens past the last sentence (inputs not from a SentenceDetector): tag them as one more sentence.
+    if (t < tokens.length) push(String(sentences.length), t, tokens.length);
+    return tokenCount;
+  }
+
+  /** One ONNX Runtime call over segments of similar shape; copies each kept emission row to its sentence. */
+  private async runSegments(session: ort.InferenceSession, feeds: FeedBuffers, batch: readonly Segment[], emissions: Float32Array): Promise<void> {
+    const k = this.runtime.crf.k;
+    const result = await session.run(this.fillTensors(feeds, batch));
+    const scores = result.emissions!.data as Float32Array;
+    const t = result.emissions!.dims[1]!;
+    for (let bi = 0; bi < batch.length; bi++) {
+      const s = batch[bi]!;
+      // A plain loop: a subarray view per segment would cost more than copying its few hundred floats.
+      const from = (bi * t + s.keepFrom) * k;
+      const to = (s.job.emissions + s.from - s.job.from + s.keepFrom) * k;
+      const count = (s.keepTo - s.keepFrom) * k;
+      for (let i = 0; i < count; i++) emissions[to + i] = scores[from + i]!;
     }
   }
 
-  /** One ONNX Runtime call over segments of similar length; writes each kept emission row into its sentence. */
-  private async runSegments(batch: readonly Segment[]): Promise<void> {
-    const { session, chars, manifest } = this.runtime;
-    const d = manifest.embeddings.dimension;
-    const k = manifest.tags.length;
-    const b = batch.length;
-    const t = Math.max(...batch.map((s) => s.end - s.start));
-    let c = 1;
-    for (const s of batch) for (let i = s.start; i < s.end; i++) c = Math.max(c, chars.width(s.job.tokens[i]!.result));
+  /** The batch's input tensors (its own method so bench/profile.mjs can time it). */
+  private fillTensors(feeds: FeedBuffers, batch: readonly Segment[]): Record<string, ort.Tensor> {
+    return feeds.fill(batch);
+  }
 
-    const vectors = new Float32Array(b * t * d);
-    const charIds = new BigInt64Array(b * t * c);
-    const charLow = new Int32Array(charIds.buffer); // low 32-bit words of the little-endian int64 ids
-    const lengths = new BigInt64Array(b);
-    batch.forEach((s, bi) => {
-      lengths[bi] = BigInt(s.end - s.start);
-      for (let i = s.start; i < s.end; i++) {
-        const pos = bi * t + (i - s.start);
-        vectors.set(s.job.vectors[i]!, pos * d);
-        chars.encodeInto(s.job.tokens[i]!.result, charLow, pos * c * 2, 2);
-      }
-    });
-    const feeds = {
-      word_vectors: new ort.Tensor("float32", vectors, [b, t, d]),
-      char_ids: new ort.Tensor("int64", charIds, [b, t, c]),
-      lengths: new ort.Tensor("int64", lengths, [b]),
+  private decodeOptions(): DecodeOptions {
+    return {
+      tags: this.casedTags(),
+      includeConfidence: this.get("includeConfidence"),
+      includeAll: this.get("includeAllConfidenceScores"),
+      path: new Int32Array(0),
+      scores: new Float64Array(0),
     };
-    const result = await session.run(feeds);
-    const emissions = result.emissions!.data as Float32Array;
-    batch.forEach((s, bi) => {
-      const from = (bi * t + (s.keepFrom - s.start)) * k;
-      s.job.emissions.set(emissions.subarray(from, from + (s.keepTo - s.keepFrom) * k), s.keepFrom * k);
-    });
   }
 
-  private decode(job: SentenceJob): Annotation[] {
-    const { crf, manifest } = this.runtime;
-    const n = job.tokens.length;
-    const k = manifest.tags.length;
-    const path = crf.viterbi(job.emissions, n);
-    const withConfidence = this.get("includeConfidence") || this.get("includeAllConfidenceScores");
-    const marginals = withConfidence ? crf.marginals(job.emissions, n) : undefined;
-    const tags = this.casedTags();
-    const out: Annotation[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const token = job.tokens[i]!;
-      const metadata: Record<string, string> = { word: token.result, sentence: job.index };
-      if (marginals) {
-        if (this.get("includeConfidence")) metadata.confidence = marginals[i * k + path[i]!]!.toFixed(4);
-        if (this.get("includeAllConfidenceScores")) for (let j = 0; j < k; j++) metadata[tags[j]!] = marginals[i * k + j]!.toFixed(4);
-      }
-      out[i] = makeAnnotation(AnnotatorType.NAMED_ENTITY, token.begin, token.end, tags[path[i]!]!, metadata);
+  /** Viterbi (and marginals when confidence is asked for) over one sentence; appends its annotations to `out`. */
+  private decode(job: SentenceJob, emissions: Float32Array, options: DecodeOptions, out: Annotation[]): void {
+    const { crf } = this.runtime;
+    const k = crf.k;
+    const n = job.length;
+    if (options.path.length < n) {
+      // Scratch for the batch's longest sentence, reused by every sentence of the batch.
+      options.path = new Int32Array(Math.max(n, options.path.length * 2));
+      options.scores = new Float64Array(options.path.length * k);
     }
-    return out;
+    const path = crf.viterbi(emissions, n, options.path, job.emissions);
+    const { tags, includeConfidence, includeAll, scores } = options;
+    const { tokens, from, index } = job;
+    if (includeAll) crf.marginals(emissions, n, scores, job.emissions);
+    else if (includeConfidence) crf.pathMarginals(emissions, n, path, scores, job.emissions);
+    for (let i = 0; i < n; i++) {
+      const token = tokens[from + i]!;
+      let metadata: Record<string, string>;
+      if (includeAll) {
+        metadata = includeConfidence ? { word: token.result, sentence: index, confidence: scores[i * k + path[i]!]!.toFixed(4) } : { word: token.result, sentence: index };
+        for (let j = 0; j < k; j++) metadata[tags[j]!] = scores[i * k + j]!.toFixed(4);
+      } else if (includeConfidence) {
+        metadata = { word: token.result, sentence: index, confidence: scores[i]!.toFixed(4) };
+      } else {
+        metadata = { word: token.result, sentence: index };
+      }
+      // makeAnnotation's exact shape, allocated here: see docs/architecture.md on allocation sites.
+      out.push({ annotatorType: AnnotatorType.NAMED_ENTITY, begin: token.begin, end: token.end, result: tags[path[i]!]!, metadata, embeddings: NO_EMBEDDINGS });
+    }
   }
 
   private casedTags(): string[] {
@@ -291,13 +353,33 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
   }
 
-  /** Used by the stage registry to rebuild a saved stage. */
-  static async fromSaved(params: Partial<MedicalNerParams>, dir: string): Promise<MedicalNerModel> {
+  /** Used by the stage registry to rebuild a saved stage (pipelines saved before the rename carry numThreads). */
+  static async fromSaved(params: MedicalNerOptions, dir: string): Promise<MedicalNerModel> {
     return MedicalNerModel.load(dir, params);
   }
 }
 
 defineAccessors(MedicalNerModel, Object.keys(SPECS));
+
+function renameLegacyOptions(options: MedicalNerOptions | undefined): Partial<MedicalNerParams> | undefined {
+  if (options?.numThreads === undefined) return options;
+  const { numThreads, ...rest } = options;
+  return { intraOpThreads: numThreads, ...rest };
+}
+
+/** A session per model and thread count; options fixed for a BiLSTM (one chain of ops: nothing to run in parallel). */
+async function createSession(path: string, bytes: Uint8Array, intraOpThreads: number): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: intraOpThreads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    });
+  } catch (e) {
+    throw new NerModelError(path, `ONNX Runtime cannot load the model: ${(e as Error).message}`);
+  }
+}
 
 /** The vector of each token: embeddings annotations usually align 1:1 with tokens; otherwise match by offsets. */
 function alignVectors(tokens: readonly Annotation[], embeddings: readonly Annotation[]): Float32Array[] {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { planBatches } from "../src/batches.js";
 import { CharEncoder, CrfDecoder, inferenceWindows } from "../src/index.js";
 
 /** Every tag path of length n over k tags. */
@@ -58,6 +59,65 @@ describe("CRF decoding", () => {
   });
 });
 
+/** The plain log-space forward–backward (no skipped terms, fresh arrays): what `marginals` must equal bit for bit. */
+function referenceMarginals(e: Float32Array, n: number, k: number, trans: number[][], start: number[], end: number[]): number[] {
+  const lse = (xs: number[]) => {
+    const max = Math.max(...xs);
+    if (max === -Infinity) return max;
+    let sum = 0;
+    for (const x of xs) sum += Math.exp(x - max);
+    return max + Math.log(sum);
+  };
+  const alpha: number[][] = [start.map((s, j) => s + e[j]!)];
+  for (let t = 1; t < n; t++) alpha.push(start.map((_, j) => lse(start.map((_, i) => alpha[t - 1]![i]! + trans[i]![j]!)) + e[t * k + j]!));
+  const beta: number[][] = new Array(n);
+  beta[n - 1] = [...end];
+  for (let t = n - 2; t >= 0; t--) beta[t] = start.map((_, i) => lse(start.map((_, j) => trans[i]![j]! + e[(t + 1) * k + j]! + beta[t + 1]![j]!)));
+  const out: number[] = [];
+  for (let t = 0; t < n; t++) {
+    const terms = start.map((_, j) => alpha[t]![j]! + beta[t]![j]!);
+    const z = lse(terms);
+    for (const x of terms) out.push(Math.exp(x - z));
+  }
+  return out;
+}
+
+/** Several sentences' emissions back to back, as a batch holds them; transitions include forbidden (-10000) moves. */
+const batchOfSentences = fc.integer({ min: 2, max: 5 }).chain((k) =>
+  fc.record({
+    k: fc.constant(k),
+    lengths: fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }),
+    e: fc.array(fc.float({ min: -20, max: 20, noNaN: true }), { minLength: 48 * k, maxLength: 48 * k }),
+    trans: fc.array(fc.array(fc.oneof(fc.float({ min: -5, max: 5, noNaN: true }), fc.constant(-10000)), { minLength: k, maxLength: k }), { minLength: k, maxLength: k }),
+    start: fc.array(fc.oneof(fc.float({ min: -5, max: 5, noNaN: true }), fc.constant(-10000)), { minLength: k, maxLength: k }),
+    end: fc.array(fc.float({ min: -5, max: 5, noNaN: true }), { minLength: k, maxLength: k }),
+  }),
+);
+
+describe("CRF decoding inside a batch", () => {
+  it("gives a sentence at any offset of a shared array the same bits as the plain algorithm on it alone", () => {
+    fc.assert(
+      fc.property(batchOfSentences, ({ k, lengths, e, trans, start, end }) => {
+        const all = Float32Array.from(e);
+        const crf = new CrfDecoder(trans, start, end);
+        // One decoder for every sentence: its scratch grows and shrinks between them, as in a batch.
+        const path = new Int32Array(64);
+        const scores = new Float64Array(64 * k);
+        let first = 0;
+        for (const n of lengths) {
+          const alone = all.slice(first * k, (first + n) * k);
+          const expectedPath = [...new CrfDecoder(trans, start, end).viterbi(alone, n)];
+          expect([...crf.viterbi(all, n, path, first).subarray(0, n)]).toEqual(expectedPath);
+          const expected = referenceMarginals(alone, n, k, trans, start, end);
+          expect([...crf.marginals(all, n, scores, first).subarray(0, n * k)]).toEqual(expected);
+          expect([...crf.pathMarginals(all, n, path, scores, first).subarray(0, n)]).toEqual(expectedPath.map((j, t) => expected[t * k + j]));
+          first += n;
+        }
+      }),
+    );
+  });
+});
+
 describe("inference windows", () => {
   it("cover every token exactly once, each from a window that holds it", () => {
     fc.assert(
@@ -107,5 +167,33 @@ describe("character ids", () => {
 
   it("reads whitespace inside a token as U+00A0, like the training files", () => {
     expect(ids("a b")).toEqual([2, 6, 3]);
+  });
+});
+
+
+describe("batch planning", () => {
+  const items = fc.array(fc.record({ length: fc.integer({ min: 1, max: 128 }), width: fc.integer({ min: 1, max: 20 }) }), { maxLength: 300 });
+
+  it("puts every item in exactly one batch of at most batchSize, one width class per batch, longest first", () => {
+    fc.assert(
+      fc.property(items, fc.integer({ min: 1, max: 64 }), (all, batchSize) => {
+        const batches = planBatches(all, batchSize, 20);
+        expect(batches.flat().length).toBe(all.length);
+        expect(new Set(batches.flat()).size).toBe(all.length);
+        const widthClass = (w: number) => (w <= 8 ? 0 : w <= 12 ? 1 : w <= 16 ? 2 : 3);
+        for (const batch of batches) {
+          expect(batch.length).toBeGreaterThan(0);
+          expect(batch.length).toBeLessThanOrEqual(batchSize);
+          expect(new Set(batch.map((i) => widthClass(i.width))).size).toBe(1);
+          for (let i = 1; i < batch.length; i++) expect(batch[i]!.length).toBeLessThanOrEqual(batch[i - 1]!.length);
+        }
+      }),
+    );
+  });
+
+  it("keeps narrow sentences out of the batch of a sentence with a 20-character token", () => {
+    const wide = { length: 10, width: 20 };
+    const narrow = [{ length: 10, width: 5 }, { length: 9, width: 6 }];
+    expect(planBatches([narrow[0]!, wide, narrow[1]!], 32, 20)).toEqual([[wide], narrow]);
   });
 });

@@ -9,7 +9,8 @@ import { tableFromArrays } from "apache-arrow";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as ort from "onnxruntime-node";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { MedicalNerModel, NerDLModel, NerModelError } from "../src/index.js";
 import { cardPipeline, light } from "./helpers.js";
 
@@ -87,6 +88,32 @@ describe("MedicalNerModel with the shipped model", () => {
     const lower = (await (await light({ labelCasing: "lower" })).annotate(notes[1]!)).ner!;
     expect(lower).toEqual(plain.map((a) => a.result.toLowerCase()));
     expect(() => new MedicalNerModel().setMinProba(0.5)).toThrowError(NotSupportedError);
+  });
+
+  it("runs ONNX Runtime with intraOpThreads threads, also when set after loading", async () => {
+    const create = vi.spyOn(ort.InferenceSession, "create");
+    try {
+      const model = await MedicalNerModel.pretrained();
+      expect(model.getIntraOpThreads()).toBe(1);
+      expect(create).toHaveBeenCalledTimes(1);
+      expect(create.mock.calls[0]![1]).toMatchObject({ intraOpNumThreads: 1 });
+      const pipeline = await cardPipeline({ includeConfidence: true });
+      const oneThread = await new LightPipeline(pipeline).fullAnnotate(notes[1]!);
+      const ner = pipeline.stages.find((s) => s instanceof MedicalNerModel) as MedicalNerModel;
+      ner.setIntraOpThreads(2);
+      const twoThreads = await new LightPipeline(pipeline).fullAnnotate(notes[1]!);
+      await new LightPipeline(pipeline).fullAnnotate(notes[3]!);
+      // pretrained() in this test and in cardPipeline, then one new session for 2 threads (not one per batch).
+      expect(create).toHaveBeenCalledTimes(3);
+      expect(create.mock.calls[2]![1]).toMatchObject({ intraOpNumThreads: 2 });
+      expect(twoThreads.ner).toEqual(oneThread.ner);
+    } finally {
+      create.mockRestore();
+    }
+    expect(() => new MedicalNerModel().setIntraOpThreads(-1)).toThrowError(/intraOpThreads.*non-negative integer/);
+    // Renamed from numThreads: the old option and setter still work.
+    expect(new MedicalNerModel({ numThreads: 3 }).getIntraOpThreads()).toBe(3);
+    expect(new MedicalNerModel().setNumThreads(4).getIntraOpThreads()).toBe(4);
   });
 
   it("runs over an Arrow table and keeps vectors out of the output by default", async () => {
