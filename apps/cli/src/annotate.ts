@@ -1,5 +1,5 @@
 import { DuckDBInstance } from "@duckdb/node-api";
-import { LightPipeline } from "@kindling/core";
+import { LightPipeline, PipelinePool } from "@kindling/core";
 import {
   annotateNotes,
   annotateTable as annotateIntoDuckDB,
@@ -22,6 +22,7 @@ import { checkInputFile, DUCKDB_CONFIG, duckdbSource, formatOf, openNoteInput, t
 import type { Io } from "./io.js";
 import { arrowChunkSink, AtomicFile, errorSink, jsonLinesSink, outputFormatOf, type OutputFormat, type RecordSink, type RowRecords } from "./output.js";
 import { loadPipeline, TEXT_COL, type PipelineName } from "./pipelines.js";
+import createPipeline from "./pool-pipeline.js";
 import { NO_PROGRESS, startProgress, wantsProgress, type Progress } from "./progress.js";
 import { RECORDS, type AnnotatedRow, type RecordKind } from "./records.js";
 
@@ -79,6 +80,38 @@ export interface AnnotateTableOptions extends AnnotateTextOptions {
   progress?: boolean;
   /** What annotates the notes (default: the named pipeline, loaded once per process); a worker pool fits here. */
   model?: BatchModel;
+  /** Worker threads, each with its own pipeline; 1 runs the pipeline on the main thread. */
+  workers?: number;
+  /** ONNX Runtime intra-op threads per pipeline (per worker). */
+  intraOpThreads?: number;
+}
+
+// Workers run plain Node: when this module runs from source (vitest), their factory is the built one.
+const POOL_FACTORY = import.meta.url.endsWith(".ts") ? new URL("../dist/pool-pipeline.js", import.meta.url) : new URL("./pool-pipeline.js", import.meta.url);
+
+/**
+ * The model of one run: the caller's, a worker pool (workers > 1, started on first use and closed with the run), or
+ * the named pipeline on this thread. Started lazily so a bad input file is reported before any model loads.
+ */
+class RunModel {
+  private pool?: PipelinePool;
+
+  constructor(private readonly options: AnnotateTableOptions) {}
+
+  async get(): Promise<BatchModel> {
+    const { model, workers = 1, intraOpThreads, pipeline } = this.options;
+    if (model) return model;
+    if (workers <= 1) return intraOpThreads === undefined ? loadPipeline(pipeline) : createPipeline({ pipeline, intraOpThreads });
+    this.pool = await PipelinePool.create({
+      factory: { module: POOL_FACTORY, options: { pipeline, intraOpThreads: intraOpThreads ?? 1 } },
+      workers,
+    });
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
 }
 
 export interface AnnotateSummary {
@@ -138,7 +171,13 @@ export async function annotateTable(options: AnnotateTableOptions, io: Io): Prom
   const plan = planRun(options);
   await checkInputFile(plan.input);
   const records = RECORDS[options.pipeline];
-  const summary = TABLE_OUTPUTS.includes(plan.output.format) ? await annotateIntoTable(plan, options, io) : await annotateStream(plan, options, records, io);
+  const model = new RunModel(options);
+  let summary: AnnotateSummary;
+  try {
+    summary = TABLE_OUTPUTS.includes(plan.output.format) ? await annotateIntoTable(plan, model, options, io) : await annotateStream(plan, model, options, records, io);
+  } finally {
+    await model.close();
+  }
   summary.seconds = (performance.now() - started) / 1000;
   const errorsAt = plan.output.format === "duckdb" && summary.errors > 0 ? ` (see table ${plan.output.table}_errors)` : "";
   io.err(
@@ -147,19 +186,18 @@ export async function annotateTable(options: AnnotateTableOptions, io: Io): Prom
   return summary;
 }
 
-const modelFor = async (options: AnnotateTableOptions): Promise<BatchModel> => options.model ?? (await loadPipeline(options.pipeline));
 
 function progressFor(options: AnnotateTableOptions, io: Io, total: number | undefined, unit: string): Progress {
   return wantsProgress(options.progress, io.progressStream) ? startProgress(io.progressStream, total, unit) : NO_PROGRESS;
 }
 
 /** JSON lines or Arrow output, written batch by batch from the model's output. */
-async function annotateStream(plan: RunPlan, options: AnnotateTableOptions, records: RecordKind, io: Io): Promise<AnnotateSummary> {
+async function annotateStream(plan: RunPlan, runModel: RunModel, options: AnnotateTableOptions, records: RecordKind, io: Io): Promise<AnnotateSummary> {
   // Opening the input first reports a bad file or a missing column before any model is loaded.
   const input = await openNoteInput(plan.input, io);
   const summary: AnnotateSummary = { notes: 0, tokens: 0, records: 0, errors: 0, seconds: 0 };
   try {
-    const model = await modelFor(options);
+    const model = await runModel.get();
     // Counting rows is an extra pass over the file: only a visible progress bar needs the total.
     const total = wantsProgress(options.progress, io.progressStream) ? await input.count() : undefined;
     const sink: RecordSink = plan.output.format === "arrow" ? await arrowChunkSink(plan.output.path, input.ids, io) : await jsonLinesSink(plan.output.path, input.ids, io);
@@ -212,7 +250,7 @@ function recordsOf({ ids, batch }: AnnotatedNotes, records: RecordKind): RowReco
  * Parquet and CSV, a temporary one), all or nothing; Parquet and CSV are then exported with DuckDB's COPY into a
  * temporary file that is renamed into place.
  */
-async function annotateIntoTable(plan: RunPlan, options: AnnotateTableOptions, io: Io): Promise<AnnotateSummary> {
+async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: AnnotateTableOptions, io: Io): Promise<AnnotateSummary> {
   const { format, path } = plan.output;
   const file = format === "duckdb" ? undefined : await AtomicFile.create(path!);
   const scratch = file ? await mkdtemp(join(tmpdir(), "kindling-")) : undefined;
@@ -231,7 +269,7 @@ async function annotateIntoTable(plan: RunPlan, options: AnnotateTableOptions, i
       // Opening a reader checks the columns before any model is loaded, and counts the notes for the ETA.
       const reader = await NoteReader.open(connection, source, { ...plan.input, batchRows: plan.input.batchSize });
       const total = wantsProgress(options.progress, io.progressStream) ? await reader.count() : undefined;
-      const model = await modelFor(options);
+      const model = await runModel.get();
       const progress = progressFor(options, io, total, "chunks");
       let result;
       try {

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MAX_TEXT_LENGTH } from "@kindling/duckdb";
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { annotateTable, annotateText, UsageError } from "./annotate.js";
 import { INPUT_FORMATS, type InputFormat } from "./input.js";
 import { processIo, type Io } from "./io.js";
@@ -25,10 +26,14 @@ interface AnnotateFlags {
   errors?: string;
   replace?: boolean;
   progress?: boolean;
+  workers: number;
+  intraOpThreads?: number;
 }
 
 // Larger batches give the NER model fuller, better length-bucketed ONNX Runtime calls; 128 notes stay well under 1 GB.
 const DEFAULT_BATCH_SIZE = 128;
+// One worker per core, one ONNX Runtime thread each: measured best on 2 cores (docs/benchmarks/pipeline.md).
+const DEFAULT_WORKERS = Math.max(1, availableParallelism());
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -106,6 +111,8 @@ export function buildProgram(io: Io = processIo): Command {
     )
     .addOption(tableOption(new Option("--errors <path>", "write error records as JSON lines {id, row, message} to this file (default: stderr)")))
     .addOption(tableOption(new Option("--replace", "replace an existing DuckDB --output table (default: fail if it exists)")))
+    .addOption(tableOption(new Option("--workers <n>", "worker threads, each running the pipeline with its own ONNX Runtime session (1: the main thread)").argParser(positiveInt).default(DEFAULT_WORKERS)))
+    .addOption(tableOption(new Option("--intra-op-threads <n>", "ONNX Runtime intra-op threads per pipeline").argParser(positiveInt)))
     .addOption(tableOption(new Option("--progress", "show a progress bar on stderr (default: only when stderr is a terminal)")))
     .addOption(new Option("--no-progress", "never show the progress bar"))
     .addHelpText("after", ANNOTATE_HELP)

@@ -30,13 +30,13 @@ export async function ruleBasedPipeline(textCol = TEXT_COL): Promise<PipelineMod
  * The model card's pipeline with Kindling's shipped open models: the rule-based stages, then
  * WordEmbeddingsModel → MedicalNerModel (with per-token confidence) → NerConverter into `ner_chunk`.
  */
-export async function nerPipeline(textCol = TEXT_COL): Promise<PipelineModel> {
+export async function nerPipeline(textCol = TEXT_COL, options: { intraOpThreads?: number } = {}): Promise<PipelineModel> {
   const embeddings = await WordEmbeddingsModel.pretrained("embeddings_clinical_open", "en", "clinical/models");
   const ner = await MedicalNerModel.pretrained("ner_clinical_open", "en", "clinical/models");
   return new Pipeline([
     ...ruleBasedStages(textCol),
     embeddings.setInputCols(["sentence", "token"]).setOutputCol("embeddings"),
-    ner.setIncludeConfidence(true).setInputCols(["sentence", "token", "embeddings"]).setOutputCol("ner"),
+    (options.intraOpThreads === undefined ? ner : ner.setIntraOpThreads(options.intraOpThreads)).setIncludeConfidence(true).setInputCols(["sentence", "token", "embeddings"]).setOutputCol("ner"),
     new NerConverter().setInputCols(["sentence", "token", "ner"]).setOutputCol("ner_chunk"),
   ]).fit();
 }

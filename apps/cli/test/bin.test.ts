@@ -1,5 +1,5 @@
 // The installed `kindling` binary (bin/kindling.js over the built dist/), run as a real process.
-import { modelCardNote } from "@kindling/fixtures";
+import { modelCardNote, sharedPath } from "@kindling/fixtures";
 import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -38,6 +38,20 @@ describe("bin/kindling.js", async () => {
     const note = modelCardNote();
     const [proc, inProcess] = await Promise.all([kindling(["annotate", "--text", note]), run(["annotate", "--text", note])]);
     expect(proc).toEqual({ code: 0, stdout: inProcess.out.join("\n") + "\n", stderr: "" });
+  });
+
+  it("gives the same lines, in input order, with 2 worker threads as on the main thread", async () => {
+    // aci-dev's 40 real visit notes in batches of 4: ten batches interleaved across the two workers.
+    const notes = sharedPath("data", "ner", "aci-dev", "notes.jsonl");
+    const args = ["annotate", notes, "--id-column", "id", "--batch-size", "4", "--no-progress"];
+    const [pooled, single] = await Promise.all([kindling([...args, "--workers", "2"]), kindling([...args, "--workers", "1"])]);
+    expect(pooled.code).toBe(0);
+    expect(single.code).toBe(0);
+    const lines = single.stdout.trim().split("\n");
+    expect(lines.length).toBeGreaterThan(1000);
+    expect(new Set(lines.map((l) => JSON.parse(l).id)).size).toBe(40);
+    expect(pooled.stdout).toBe(single.stdout);
+    expect(pooled.stderr).toMatch(/^kindling: 40 notes, \d+ tokens, \d+ chunks, 0 errors in /);
   });
 
   it("exits 2 on a usage error", async () => {

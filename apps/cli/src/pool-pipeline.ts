@@ -1,0 +1,14 @@
+import type { PipelineModel } from "@kindling/core";
+import { nerPipeline, ruleBasedPipeline, type PipelineName } from "./pipelines.js";
+
+/** What `kindling annotate --workers N` sends each worker (structured-cloneable). */
+export interface WorkerPipelineOptions {
+  pipeline: PipelineName;
+  /** ONNX Runtime intra-op threads of the worker's own session. */
+  intraOpThreads: number;
+}
+
+/** The PipelinePool factory: every worker thread builds its own pipeline and ONNX Runtime session. */
+export default function createPipeline(options: WorkerPipelineOptions): Promise<PipelineModel> {
+  return options.pipeline === "ner" ? nerPipeline(undefined, { intraOpThreads: options.intraOpThreads }) : ruleBasedPipeline();
+}
