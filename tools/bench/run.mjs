@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: runs the benchmark suites and writes JSON + markdown under docs/benchmarks/.
+//   npm run bench [-- tokenization] [-- pipeline] [--trial-notes 1000] [--repeat 10]   (default: every suite)
+import { parseArgs } from "node:util";
 import { machine } from "./machine.mjs";
+import { benchPipeline, pipelineJson } from "./pipeline.mjs";
+import { pipelineMarkdown } from "./pipeline-report.mjs";
 import { flatten, fmt, writeReport } from "./report.mjs";
 import { benchTokenization } from "./tokenization.mjs";
 
@@ -56,4 +60,27 @@ ${f1("wink-nlp", b.wink)}
 `;
 }
 
-await tokenization();
+async function pipeline(options) {
+  const m = machine();
+  const r = await benchPipeline(options);
+  writeReport("pipeline", pipelineJson(COMMAND, m, r, flatten), pipelineMarkdown(COMMAND, m, r));
+  console.log(
+    `pipeline: kindling ${fmt(r.full.tokens_per_s)} tokens/s end to end (${r.best.workers} worker(s) × ${r.best.threads} thread(s)), ` +
+      `PyTorch peer ${fmt(r.peer.tokens_per_s)} tokens/s, peak RSS ${fmt(r.full.max_rss_mb)} MB → ${fmt(r.large.max_rss_mb)} MB at ${r.large_repeat}×`,
+  );
+}
+
+const SUITES = { tokenization, pipeline };
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { "trial-notes": { type: "string", default: "1000" }, repeat: { type: "string", default: "10" } },
+});
+const unknown = positionals.filter((p) => !(p in SUITES));
+if (unknown.length > 0) throw new Error(`unknown benchmark suite(s) ${unknown.join(", ")}; known: ${Object.keys(SUITES).join(", ")}`);
+function positiveInt(flag) {
+  const n = Number(values[flag]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${values[flag]}"`);
+  return n;
+}
+const pipelineOptions = { trialNotes: positiveInt("trial-notes"), largeRepeat: positiveInt("repeat") };
+for (const name of positionals.length > 0 ? positionals : Object.keys(SUITES)) await SUITES[name](pipelineOptions);
