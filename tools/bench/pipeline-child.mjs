@@ -5,12 +5,12 @@
 //
 //   node tools/bench/pipeline-child.mjs [--repeat 1] [--workers 1] [--intra-op-threads 1] [--batch-rows 512] [--notes N]
 //
-// --workers 1 runs the pipeline on the main thread; more use @kindling/core's PipelinePool when it exists.
-import { StageTimings } from "@kindling/core";
+// --workers 1 runs the pipeline on the main thread; more run it in a PipelinePool (worker_threads).
+import { PipelinePool, StageTimings } from "@kindling/core";
 import { tableFromArrays } from "apache-arrow";
 import { parseArgs } from "node:util";
 import { readMtsamples, whitespaceTokens } from "./data.mjs";
-import { createNerPipeline, hasIntraOpParam } from "./ner-pipeline.mjs";
+import { createNerPipeline } from "./ner-pipeline.mjs";
 
 const FACTORY = { module: new URL("./ner-pipeline.mjs", import.meta.url).href, exportName: "createNerPipeline" };
 
@@ -46,17 +46,9 @@ function chunkCount(batch) {
   return n;
 }
 
-/** The PipelinePool class when this build of @kindling/core has one. */
-async function pipelinePool() {
-  const core = await import("@kindling/core");
-  return typeof core.PipelinePool === "function" ? core.PipelinePool : undefined;
-}
-
 async function load({ workers, intraOpThreads }) {
   if (workers === 1) return { mode: "main thread", model: await createNerPipeline({ intraOpThreads }), close: async () => {} };
-  const Pool = await pipelinePool();
-  if (!Pool) throw new Error(`--workers ${workers} needs PipelinePool, which this build of @kindling/core does not export`);
-  const pool = await Pool.create({ factory: { ...FACTORY, options: { intraOpThreads } }, workers });
+  const pool = await PipelinePool.create({ factory: { ...FACTORY, options: { intraOpThreads } }, workers });
   return { mode: "PipelinePool", model: pool, close: () => pool.close() };
 }
 
@@ -89,7 +81,6 @@ async function main() {
     mode,
     workers: opts.workers,
     intra_op_threads: opts.intraOpThreads,
-    intra_op_param: hasIntraOpParam,
     repeat: opts.repeat,
     batch_rows: opts.batchRows,
     notes: rows,

@@ -108,7 +108,7 @@ ${endToEndTable(r)}
 ## Workers × ONNX Runtime intra-op threads
 
 Measured, not guessed: each configuration in its own fresh process on the first ${fmt(r.trial_notes)} notes; the
-fastest runs the table above. ${r.pipeline_pool ? "More than one worker runs `PipelinePool` (worker_threads)." : "This build of @kindling/core has no `PipelinePool`, so only the main thread is measured."}${r.intra_op_param ? "" : " This build of MedicalNerModel has no intra-op thread param: ONNX Runtime's default is used."}
+fastest runs the table above. More than one worker runs \`PipelinePool\` (worker_threads).
 
 ${trialsTable(r)}
 

@@ -4,12 +4,11 @@
 import * as medicalNer from "@kindling/medical-ner";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readMtsamples, whitespaceTokens } from "./data.mjs";
-import { hasIntraOpParam } from "./ner-pipeline.mjs";
 import { writeSentenceTokens } from "./sentence-tokens.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,8 +17,14 @@ const CHILD = join(here, "pipeline-child.mjs");
 const MODEL = join(REPO, "models/ner_clinical_open/model.onnx");
 const PYTHON = process.env.KINDLING_BENCH_PYTHON ?? "/usr/bin/python3";
 
-/** Rows per input record batch: the pipeline's default slice (TransformOptions.maxBatchRows). */
-export const BATCH_ROWS = 512;
+/**
+ * Rows per input record batch and pipeline slice (TransformOptions.maxBatchRows), as `kindling annotate`'s default
+ * --batch-size: every note's annotations of a slice are alive at once in its worker, so the slice size sets peak
+ * memory. Measured with 2 workers on 1,000 notes: 512 rows 0.93 GB, 128 rows 0.82 GB, 64 rows 0.66 GB, at 77k, 69k
+ * and 64k tokens/s; on all notes, 128 rows peaked at 0.93 GB (1.05 GB at 10×). Capping each worker's V8 heap
+ * (resourceLimits.maxOldGenerationSizeMb 384) saves as much as 64 rows do, but fails on long notes.
+ */
+export const BATCH_ROWS = 64;
 
 /** Notes the peer times each thread count on before its full run (a bad thread count is slow: keep it short). */
 const PEER_TRIAL_NOTES = 128;
@@ -60,7 +65,9 @@ function run(command, args, { onSpawn } = {}) {
 
 /** One pipeline-child run; adds the peak RSS seen from outside (polled /proc VmHWM, so at most 100 ms stale). */
 async function kindlingRun({ workers, threads, repeat = 1, notes }) {
-  const args = [...process.execArgv, CHILD, "--workers", String(workers), "--intra-op-threads", String(threads), "--repeat", String(repeat), "--batch-rows", String(BATCH_ROWS)];
+  // Node's default heap flags, not the parent's (npm run bench enlarges the young generation for the tokenizer
+  // benchmark, which would add ~200 MB of RSS here): the child runs as `kindling annotate` would.
+  const args = [CHILD, "--workers", String(workers), "--intra-op-threads", String(threads), "--repeat", String(repeat), "--batch-rows", String(BATCH_ROWS)];
   if (notes !== undefined) args.push("--notes", String(notes));
   let peak = 0;
   const stdout = await run(process.execPath, args, {
@@ -74,23 +81,15 @@ async function kindlingRun({ workers, threads, repeat = 1, notes }) {
 }
 
 /** Worker × intra-op thread configurations to try: the issue asks for them to be measured together, not guessed. */
-async function configurations() {
-  const core = await import("@kindling/core");
-  const pool = typeof core.PipelinePool === "function";
-  const configs = hasIntraOpParam ? [{ workers: 1, threads: 1 }, { workers: 1, threads: 2 }] : [{ workers: 1, threads: 1 }];
-  if (pool) configs.push({ workers: 2, threads: 1 });
-  return { configs, pool };
-}
+const CONFIGS = [
+  { workers: 1, threads: 1 },
+  { workers: 1, threads: 2 },
+  { workers: 2, threads: 1 },
+];
 
-/**
- * How MedicalNerModel groups sentences into ONNX Runtime calls, so that the peer forms the same batches: "width"
- * (width class of the widest token, then length: planBatches in batches.ts) or "length" (length alone, the older
- * MedicalNerModel). The package does not export its planner, so the presence of its module is the signal.
- */
-function nerBatching() {
-  if (typeof medicalNer.planBatches === "function") return "width";
-  return existsSync(fileURLToPath(new URL("./batches.js", import.meta.resolve("@kindling/medical-ner")))) ? "width" : "length";
-}
+/** MedicalNerModel groups sentences into ONNX Runtime calls by width class, then length (`planBatches`); the peer
+ * forms the same batches. */
+const BATCHING = "width";
 
 async function peerRun(tokensPath, wsTokens, batchSize, batching, outPath) {
   const args = ["-m", "tools.train.peer_bench", tokensPath, "--whitespace-tokens", String(wsTokens), "--threads", "1", "2", "--trial-notes", String(PEER_TRIAL_NOTES), "--batch-rows", String(BATCH_ROWS), "--batch-size", String(batchSize), "--batching", batching, "--out", outPath];
@@ -109,8 +108,8 @@ export async function benchPipeline({ trialNotes = 1000, largeRepeat = 10 } = {}
   const notes = await readMtsamples();
   const wsTokens = whitespaceTokens(notes);
   const batchSize = new medicalNer.MedicalNerModel().getBatchSize();
-  const batching = nerBatching();
-  const { configs, pool } = await configurations();
+  const batching = BATCHING;
+  const configs = CONFIGS;
 
   const trials = {};
   for (const c of configs) {
@@ -149,8 +148,6 @@ export async function benchPipeline({ trialNotes = 1000, largeRepeat = 10 } = {}
     notes: notes.length,
     whitespace_tokens: wsTokens,
     model: { path: "models/ner_clinical_open/model.onnx", sha256: createHash("sha256").update(readFileSync(MODEL)).digest("hex") },
-    pipeline_pool: pool,
-    intra_op_param: hasIntraOpParam,
     batch_rows: BATCH_ROWS,
     batch_size: batchSize,
     batching,
@@ -204,8 +201,6 @@ export function pipelineJson(command, m, r, flatten) {
     batch_rows: r.batch_rows,
     batch_size: r.batch_size,
     batching: r.batching,
-    pipeline_pool: r.pipeline_pool,
-    intra_op_param: r.intra_op_param,
     trial_notes: r.trial_notes,
     trial: Object.fromEntries(Object.entries(r.trials).map(([k, t]) => [k, { tokens_per_s: t.tokens_per_s, notes_per_s: t.notes_per_s, peak_rss_mb: t.max_rss_mb, load_ms: t.load_ms }])),
     repeat_10x: r.large_repeat,

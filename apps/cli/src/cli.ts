@@ -30,8 +30,9 @@ interface AnnotateFlags {
   intraOpThreads?: number;
 }
 
-// Larger batches give the NER model fuller, better length-bucketed ONNX Runtime calls; 128 notes stay well under 1 GB.
-const DEFAULT_BATCH_SIZE = 128;
+// Each worker holds one batch's annotations at a time: 64 notes keep two workers well under 1 GB with little loss of
+// speed (docs/benchmarks/pipeline.md; tools/bench/pipeline.mjs has the measurements).
+const DEFAULT_BATCH_SIZE = 64;
 // One worker per core, one ONNX Runtime thread each: measured best on 2 cores (docs/benchmarks/pipeline.md).
 const DEFAULT_WORKERS = Math.max(1, availableParallelism());
 

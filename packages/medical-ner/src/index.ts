@@ -5,6 +5,7 @@ export { CharEncoder } from "./chars.js";
 export { CrfDecoder } from "./crf.js";
 export { NER_MODEL_FORMAT, NerModelError, readManifest, type NerManifest } from "./manifest.js";
 export { MedicalNerModel, type LabelCasing, type MedicalNerOptions, type MedicalNerParams } from "./model.js";
+export { planBatches, type BatchItem } from "./batches.js";
 export { inferenceWindows, type InferenceWindow } from "./windows.js";
 
 /** Spark NLP's open-source name for the same annotator. */
