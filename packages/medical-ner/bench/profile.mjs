@@ -15,18 +15,16 @@ import { NerConverter } from "@kindling/ner-converter";
 import { SentenceDetector } from "@kindling/sentence";
 import { Tokenizer } from "@kindling/tokenizer";
 import { tableFromArrays } from "apache-arrow";
-import { parse } from "csv-parse";
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { createGunzip } from "node:zlib";
 import * as ort from "onnxruntime-node";
+// One reader of the benchmark input for every script: the notes are exactly the pipeline benchmark's.
+import { readMtsamples, whitespaceTokens } from "../../../tools/bench/data.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const MTSAMPLES = resolve(here, "../../../../shared/data/text/mtsamples/mtsamples.csv.gz");
 
 const { values: opts } = parseArgs({
   options: {
@@ -41,19 +39,7 @@ const { values: opts } = parseArgs({
 
 const { MedicalNerModel, CrfDecoder } = await import(pathToFileURL(join(resolve(opts.dist), "index.js")).href);
 
-/** The `transcription` column of MTSamples, non-empty notes only (as tools/bench/data.mjs reads it). */
-async function readMtsamples(limit) {
-  const notes = [];
-  const parser = createReadStream(MTSAMPLES).pipe(createGunzip()).pipe(parse({ columns: true, relax_quotes: true }));
-  for await (const record of parser) {
-    const text = record.transcription;
-    if (typeof text === "string" && text.trim().length > 0) notes.push(text);
-    if (notes.length >= limit) break;
-  }
-  return notes;
-}
 
-const whitespaceTokens = (texts) => texts.reduce((n, t) => n + (t.match(/\S+/g)?.length ?? 0), 0);
 
 // ---- sub-step probes: wrap a method, book its (inclusive) time under a label ----
 // Wall time and process CPU time: on a shared machine CPU time is the steadier measure of work done (with one

@@ -14,18 +14,17 @@ import { DocumentAssembler } from "@kindling/document";
 import { WordEmbeddingsModel } from "@kindling/embeddings";
 import { SentenceDetector } from "@kindling/sentence";
 import { Tokenizer } from "@kindling/tokenizer";
-import { parse } from "csv-parse";
-import { createReadStream, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createGunzip } from "node:zlib";
 import * as ort from "onnxruntime-node";
+// One reader of the benchmark input for every script: the notes are exactly the pipeline benchmark's.
+import { readMtsamples, whitespaceTokens } from "../../../tools/bench/data.mjs";
 import { planBatches } from "../dist/batches.js";
 import { MedicalNerModel } from "../dist/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const MTSAMPLES = resolve(here, "../../../../shared/data/text/mtsamples/mtsamples.csv.gz");
 const { values: opts } = parseArgs({
   options: {
     notes: { type: "string", default: "300" },
@@ -37,15 +36,6 @@ const { values: opts } = parseArgs({
   },
 });
 
-async function readMtsamples(limit) {
-  const notes = [];
-  const parser = createReadStream(MTSAMPLES).pipe(createGunzip()).pipe(parse({ columns: true, relax_quotes: true }));
-  for await (const record of parser) {
-    if (typeof record.transcription === "string" && record.transcription.trim()) notes.push(record.transcription);
-    if (notes.length >= limit) break;
-  }
-  return notes;
-}
 
 // Capture every sentence (window) the model sends, one per call (batchSize 1), then rebuild batches per policy.
 const sentences = [];
