@@ -2,6 +2,7 @@
 // One measured run of the NER pipeline, in a fresh process so that its peak RSS is its own (tools/bench/pipeline.mjs
 // starts one per input size and configuration). Streams MTSamples `--repeat` times as Arrow record batches through
 // `transformBatches`, counts the chunks of each output batch and drops it, and prints one JSON line of results.
+// Raw text to chunks: only `ner_chunk` is encoded to Arrow (outputCols), as a run that wants chunks would ask.
 //
 //   node tools/bench/pipeline-child.mjs [--repeat 1] [--workers 1] [--intra-op-threads 1] [--batch-rows 512] [--notes N]
 //
@@ -66,7 +67,7 @@ async function main() {
   let chunks = 0;
   let batches = 0;
   const start = performance.now();
-  for await (const out of model.transformBatches(inputBatches(notes, opts.repeat, opts.batchRows), { timings, maxBatchRows: opts.batchRows })) {
+  for await (const out of model.transformBatches(inputBatches(notes, opts.repeat, opts.batchRows), { timings, maxBatchRows: opts.batchRows, outputCols: ["ner_chunk"] })) {
     rows += out.numRows;
     chunks += chunkCount(out);
     batches++;

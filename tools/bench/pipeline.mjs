@@ -20,9 +20,8 @@ const PYTHON = process.env.KINDLING_BENCH_PYTHON ?? "/usr/bin/python3";
 /**
  * Rows per input record batch and pipeline slice (TransformOptions.maxBatchRows), as `kindling annotate`'s default
  * --batch-size: every note's annotations of a slice are alive at once in its worker, so the slice size sets peak
- * memory. Measured with 2 workers on 1,000 notes: 512 rows 0.93 GB, 128 rows 0.82 GB, 64 rows 0.66 GB, at 77k, 69k
- * and 64k tokens/s; on all notes, 128 rows peaked at 0.93 GB (1.05 GB at 10×). Capping each worker's V8 heap
- * (resourceLimits.maxOldGenerationSizeMb 384) saves as much as 64 rows do, but fails on long notes.
+ * memory. Measured on all notes with 2 workers (only ner_chunk encoded): 64 rows 82k tokens/s at 0.70 GB, 128 rows
+ * 90k at 0.77 GB. 64 leaves room for notes longer than MTSamples' (memory grows with a slice's text).
  */
 export const BATCH_ROWS = 64;
 

@@ -212,7 +212,9 @@ async function annotateStream(plan: RunPlan, runModel: RunModel, options: Annota
     };
     const progress = progressFor(options, io, total, records.unit);
     try {
-      for await (const annotated of annotateNotes(model, input.batches(onRowError), TEXT_COL)) {
+      // Only the columns the records and the token count read are encoded to Arrow.
+      const outputCols = [...new Set([...records.columns, "token"])];
+      for await (const annotated of annotateNotes(model, input.batches(onRowError), TEXT_COL, outputCols)) {
         const rows = recordsOf(annotated, records);
         await sink.write(rows);
         summary.notes += annotated.batch.numRows;

@@ -8,7 +8,7 @@ import { PersistenceError, PipelineWiringError } from "./errors.js";
 import type { OutputParams, StageParams } from "./params.js";
 import { loadStage, saveStage } from "./registry.js";
 import { isApproach, isTransformer, type PipelineStage, type Transformer } from "./stage.js";
-import { isTable, maxBatchRowsOf, sliced, type BatchTransformer, type RecordBatchStream, type TransformOptions } from "./stream.js";
+import { encodedColumns, isTable, maxBatchRowsOf, sliced, type BatchTransformer, type RecordBatchStream, type TransformOptions } from "./stream.js";
 
 export const PIPELINE_FORMAT = "kindling-pipeline";
 export const PIPELINE_FORMAT_VERSION = 1;
@@ -121,7 +121,7 @@ export class PipelineModel implements BatchTransformer {
     for await (const batch of this.transformBatches(table.batches, options)) out.push(batch);
     if (out.length === 0) {
       this.transformSchema(columnSchemaOf(table.schema));
-      return new Table(this.outputSchema(table.schema));
+      return new Table(this.outputSchema(table.schema, encodedColumns(this.outputColumns(), options)));
     }
     return new Table(out);
   }
@@ -129,6 +129,7 @@ export class PipelineModel implements BatchTransformer {
   /** Streams Arrow record batches through the pipeline, yielding each annotated batch in order. */
   async *transformBatches(batches: RecordBatchStream, options: TransformOptions = {}): AsyncGenerator<RecordBatch> {
     const maxBatchRows = maxBatchRowsOf(options);
+    const keep = encodedColumns(this.outputColumns(), options);
     let rowOffset = options.rowOffset ?? 0;
     let types: ColumnSchema | undefined;
     const arrowTypes = new StreamArrowTypes();
@@ -137,7 +138,7 @@ export class PipelineModel implements BatchTransformer {
       const batch = AnnotationBatch.fromArrow(input, rowOffset);
       await this.transformBatch(batch, options);
       const columnTypes = types;
-      const encode = () => appendColumns(input, batch, columnTypes, this.columnsWithoutArrowEmbeddings, arrowTypes);
+      const encode = () => appendColumns(input, batch, columnTypes, this.columnsWithoutArrowEmbeddings, arrowTypes, keep);
       yield options.timings ? await options.timings.time("arrow-encode", encode) : encode();
       rowOffset += input.numRows;
     }
@@ -153,12 +154,13 @@ export class PipelineModel implements BatchTransformer {
     return this.stages.map((stage) => stage.get("outputCol"));
   }
 
-  private outputSchema(input: Schema): Schema {
+  private outputSchema(input: Schema, keep: ReadonlySet<string>): Schema {
     const fields: Field[] = [...input.fields];
     const types = this.transformSchema(columnSchemaOf(input));
     const arrowTypes = new StreamArrowTypes();
     for (const stage of this.stages) {
       const col = stage.get("outputCol");
+      if (!keep.has(col)) continue;
       const kind = types.get(col);
       if (kind?.kind === "annotations") fields.push(annotationField(col, kind.annotatorType, arrowTypes.get(col, input), kind.metadata));
     }
@@ -221,10 +223,12 @@ function appendColumns(
   types: ColumnSchema,
   withoutEmbeddings: ReadonlySet<string>,
   arrowTypes: StreamArrowTypes,
+  keep: ReadonlySet<string>,
 ): RecordBatch {
   const fields: Field[] = [...input.schema.fields];
   const children: Data[] = [...input.data.children];
   for (const output of batch.outputs()) {
+    if (!keep.has(output.name)) continue;
     const type = arrowTypes.get(output.name, input.schema);
     const data = encodeAnnotationData(output.rows, { includeEmbeddings: !withoutEmbeddings.has(output.name), type });
     const kind = types.get(output.name);

@@ -15,6 +15,8 @@ export interface BatchRequest {
   readonly rowOffset: number;
   readonly ipc: Uint8Array;
   readonly timings: boolean;
+  /** TransformOptions.outputCols of the stream: the columns to encode and send back. */
+  readonly outputCols: readonly string[] | undefined;
 }
 
 export type WorkerMessage =

@@ -74,7 +74,12 @@ async function annotate(model: WorkerPipeline, request: BatchRequest): Promise<v
     const input = batchFromIPC(request.ipc);
     const timings = request.timings ? new StageTimings() : undefined;
     // The pool already sliced the input to maxBatchRows; one batch in, one batch out.
-    const options: TransformOptions = { rowOffset: request.rowOffset, maxBatchRows: Math.max(1, input.numRows), ...(timings ? { timings } : {}) };
+    const options: TransformOptions = {
+      rowOffset: request.rowOffset,
+      maxBatchRows: Math.max(1, input.numRows),
+      ...(timings ? { timings } : {}),
+      ...(request.outputCols ? { outputCols: request.outputCols } : {}),
+    };
     let out: RecordBatch | undefined;
     for await (const batch of model.transformBatches([input], options)) out = batch;
     if (!out) throw new Error("the pipeline yielded no batch for its input batch");

@@ -6,7 +6,7 @@ import { Worker, type ResourceLimits } from "node:worker_threads";
 import { dictionaryIds, retype, withFreshDictionaryIds } from "./arrow-types.js";
 import { describeRows, PoolBatchError, PoolClosedError, PoolStartError, PoolWorkerExitError, workerError } from "./errors.js";
 import { batchFromIPC, batchToIPC, type BatchRequest, type PipelineSourceData, type WorkerMessage } from "./pool-protocol.js";
-import { maxBatchRowsOf, sliced, type BatchTransformer, type RecordBatchStream, type TransformOptions } from "./stream.js";
+import { encodedColumns, maxBatchRowsOf, sliced, type BatchTransformer, type RecordBatchStream, type TransformOptions } from "./stream.js";
 import type { StageTimings } from "./timings.js";
 
 /** A module whose export builds the pipeline in each worker: `export default async (options) => PipelineModel`. */
@@ -55,6 +55,7 @@ interface Job {
   readonly firstRow: number;
   readonly numRows: number;
   readonly ipc: Uint8Array;
+  readonly outputCols: readonly string[] | undefined;
   readonly timings: boolean;
   resolve(result: WorkerResult): void;
   reject(error: unknown): void;
@@ -105,7 +106,7 @@ class PoolWorker {
   send(id: number, job: Job): void {
     if (this.jobs.size === 0) this.thread.ref();
     this.jobs.set(id, job);
-    const request: BatchRequest = { type: "batch", id, rowOffset: job.firstRow, ipc: job.ipc, timings: job.timings };
+    const request: BatchRequest = { type: "batch", id, rowOffset: job.firstRow, ipc: job.ipc, timings: job.timings, outputCols: job.outputCols };
     this.thread.postMessage(request, [job.ipc.buffer as ArrayBuffer]);
   }
 
@@ -200,6 +201,7 @@ export class PipelinePool implements BatchTransformer, AsyncDisposable {
     const unusable = this.unusable();
     if (unusable) throw unusable;
     const maxBatchRows = maxBatchRowsOf(options);
+    const outputCols = options.outputCols && [...encodedColumns(this.ready.outputColumns, options)];
     const window = this.workers.length * this.maxInFlightPerWorker;
     const input = sliced(batches, maxBatchRows);
     const pending: { input: RecordBatch; job: Job | undefined; result: Promise<WorkerResult> }[] = [];
@@ -224,7 +226,7 @@ export class PipelinePool implements BatchTransformer, AsyncDisposable {
             exhausted = true;
             break;
           }
-          pending.push({ input: next.value, ...this.annotate(next.value, rowOffset, options.timings) });
+          pending.push({ input: next.value, ...this.annotate(next.value, rowOffset, options.timings, outputCols) });
           rowOffset += next.value.numRows;
         }
         const head = pending.shift();
@@ -266,7 +268,12 @@ export class PipelinePool implements BatchTransformer, AsyncDisposable {
   }
 
   /** Queues one slice for the workers (sent as soon as one has room); `result` resolves with the columns it added. */
-  private annotate(slice: RecordBatch, firstRow: number, timings: StageTimings | undefined): { job: Job | undefined; result: Promise<WorkerResult> } {
+  private annotate(
+    slice: RecordBatch,
+    firstRow: number,
+    timings: StageTimings | undefined,
+    outputCols: readonly string[] | undefined,
+  ): { job: Job | undefined; result: Promise<WorkerResult> } {
     const start = performance.now();
     const ipc = batchToIPC(this.projected(slice));
     timings?.add("pool-ipc", performance.now() - start);
@@ -274,7 +281,7 @@ export class PipelinePool implements BatchTransformer, AsyncDisposable {
     const result = new Promise<WorkerResult>((resolve, reject) => {
       const unusable = this.unusable();
       if (unusable) return reject(unusable);
-      job = { firstRow, numRows: slice.numRows, ipc, timings: timings !== undefined, resolve, reject };
+      job = { firstRow, numRows: slice.numRows, ipc, outputCols, timings: timings !== undefined, resolve, reject };
       this.queue.push(job);
       this.drain();
     });

@@ -1,4 +1,5 @@
 import { Table, type RecordBatch, type RecordBatchReader } from "apache-arrow";
+import { PipelineWiringError } from "./errors.js";
 import type { StageTimings } from "./timings.js";
 
 /**
@@ -20,6 +21,12 @@ export interface TransformOptions {
    * to where its slice sits in the whole input, so a failing row is named as the user counts it.
    */
   rowOffset?: number;
+  /**
+   * The annotation columns to encode into the output batches (default: every stage's). The other stages still run,
+   * since later stages read their columns, but their annotations are never encoded to Arrow: like selecting the
+   * columns after `transform`, without paying for the rest (a run that wants chunks skips encoding every token).
+   */
+  outputCols?: readonly string[];
 }
 
 /** Anything that annotates a stream of record batches in order: a `PipelineModel` or a `PipelinePool`. */
@@ -52,4 +59,15 @@ export function isTable(input: unknown): input is Table {
   if (input instanceof Table) return true;
   const candidate = input as { batches?: unknown; schema?: unknown; getChild?: unknown } | null;
   return typeof candidate === "object" && candidate !== null && Array.isArray(candidate.batches) && candidate.schema !== undefined && typeof candidate.getChild === "function";
+}
+
+/** The output columns `options.outputCols` selects among a pipeline's (all when unset); an unknown name is a wiring error. */
+export function encodedColumns(outputColumns: readonly string[], options: Pick<TransformOptions, "outputCols">): ReadonlySet<string> {
+  if (options.outputCols === undefined) return new Set(outputColumns);
+  const unknown = options.outputCols.filter((c) => !outputColumns.includes(c));
+  if (unknown.length > 0) {
+    const names = unknown.map((c) => `"${c}"`).join(", ");
+    throw new PipelineWiringError(`outputCols: ${names} ${unknown.length === 1 ? "is" : "are"} not written by any stage (the stages write ${outputColumns.join(", ")})`);
+  }
+  return new Set(options.outputCols);
 }

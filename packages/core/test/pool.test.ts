@@ -122,6 +122,23 @@ describe("PipelinePool output", () => {
     );
   });
 
+  it("encodes only the outputCols asked for, in the workers as on one thread, and names an unknown one", async () => {
+    const input = noteBatches([3, 5, 2]);
+    const columns = model.outputColumns();
+    const kept = columns.at(-1)!;
+    const full = rowsOf(await collect(model.transform(input)));
+    const expected = full.map((row) => ({ id: row.id, text: row.text, [kept]: row[kept] }));
+    const single = await collect(model.transform(input, { outputCols: [kept] }));
+    const pooled = await collect(two.transformBatches(input, { outputCols: [kept] }));
+    for (const out of [single, pooled]) {
+      expect(out[0]!.schema.fields.map((f) => f.name)).toEqual(["id", "text", kept]);
+      expect(rowsOf(out)).toEqual(expected);
+    }
+    const unknown = `outputCols: "chunks" is not written by any stage (the stages write ${columns.join(", ")})`;
+    await expect(collect(model.transform(input, { outputCols: ["chunks"] }))).rejects.toThrow(unknown);
+    await expect(collect(two.transformBatches(input, { outputCols: ["chunks"] }))).rejects.toThrow(unknown);
+  });
+
   it("gives every batch one schema, so the stream writes to and reads back from Arrow IPC", async () => {
     const input = noteBatches([5, 3, 8, 1, 6, 4, 7, 2]);
     const out = await collect(two.transformBatches(input, { maxBatchRows: 3 }));

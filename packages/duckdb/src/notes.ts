@@ -8,7 +8,8 @@ import type { NoteBatch } from "./source.js";
  * of worker threads with the same method is another.
  */
 export interface BatchModel {
-  transformBatches(batches: AsyncIterable<RecordBatch>): AsyncIterable<RecordBatch>;
+  /** `outputCols`: the annotation columns the caller reads; a PipelineModel then skips encoding the others. */
+  transformBatches(batches: AsyncIterable<RecordBatch>, options?: { outputCols?: readonly string[] }): AsyncIterable<RecordBatch>;
 }
 
 /** An annotated batch with the ids and source row numbers of its rows, which never went through the model. */
@@ -29,7 +30,12 @@ export function textBatch(texts: readonly (string | null)[], column: string): Re
  * Runs note batches through `model`, keeping ids and row numbers aside and pairing them back up with the output
  * by position: the model may cut or merge batches (PipelineModel slices large ones), but keeps rows in order.
  */
-export async function* annotateNotes(model: BatchModel, notes: AsyncIterable<NoteBatch>, textColumn: string): AsyncGenerator<AnnotatedNotes> {
+export async function* annotateNotes(
+  model: BatchModel,
+  notes: AsyncIterable<NoteBatch>,
+  textColumn: string,
+  outputCols?: readonly string[],
+): AsyncGenerator<AnnotatedNotes> {
   const pending = new PendingRows();
   async function* texts(): AsyncGenerator<RecordBatch> {
     for await (const batch of notes) {
@@ -38,7 +44,7 @@ export async function* annotateNotes(model: BatchModel, notes: AsyncIterable<Not
       yield textBatch(batch.texts, textColumn);
     }
   }
-  for await (const batch of model.transformBatches(texts())) {
+  for await (const batch of model.transformBatches(texts(), outputCols ? { outputCols } : {})) {
     yield { ...pending.take(batch.numRows), batch };
   }
   if (pending.size > 0) throw new Error(`the model returned ${pending.size} fewer rows than it was given`);
