@@ -79,7 +79,7 @@ export async function annotateTable(options: AnnotateTableOptions): Promise<Anno
     const run = new TableRun(writer, notes.idColumn.type, settings);
     try {
       await run.start();
-      const stream = annotateNotes(options.model, notes.batches((error) => run.writeError(error)), settings.modelTextColumn, encodedColumns(settings));
+      const stream = annotateNotes(options.model, notes.batches((error) => run.writeError(error)), settings.modelTextColumn, columnsRead(settings));
       for await (const annotated of stream) {
         await run.write(annotated);
         options.onProgress?.(run.progress());
@@ -104,7 +104,7 @@ export async function annotateTable(options: AnnotateTableOptions): Promise<Anno
  * The annotation columns a run reads from the model's output: without an annotations table, only the chunks and the
  * tokens (counted), so the model need not encode the rest; with one, its columns (all of them by default).
  */
-function encodedColumns(settings: Settings): readonly string[] | undefined {
+function columnsRead(settings: Settings): readonly string[] | undefined {
   const { outputs, annotationColumns, chunkColumn, tokenColumn } = settings;
   if (outputs.annotationsTable !== undefined) return annotationColumns && [...new Set([...annotationColumns, chunkColumn, tokenColumn])];
   return outputs.chunksTable !== undefined ? [chunkColumn, tokenColumn] : [tokenColumn];
