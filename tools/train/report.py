@@ -39,6 +39,96 @@ PUBLISHED = [
 ]
 GOALS = {"NCBI-disease": 0.85, "BC5CDR-disease": 0.84}  # issue 3's bars
 
+TRAIN = "/usr/bin/python3 -m tools.train.train"
+# Training runs beside the shipped model (tools/train/ablations.sh runs them all): the ablations on aci-train → aci-dev,
+# and single-corpus models of the same toolchain for the published comparison. Their summaries live in
+# docs/benchmarks/ner-runs.json, refreshed from tools/out/runs/<run> whenever that run exists, kept otherwise.
+RUNS = [  # (run, kind, what it shows, arguments, (corpus, test file) for single-corpus models)
+    ("quick", "ablation", "default: skip-gram vectors, fine-tuned; partial-label CRF", "--quick", None),
+    ("abl-random", "ablation", "random vectors (same vocabulary and scale), fine-tuned",
+     "--quick --random-init --out tools/out/runs/abl-random", None),
+    ("abl-partial", "ablation", "TREATMENT missing from half the notes, partial-label CRF (default)",
+     "--quick --simulate-missing TREATMENT=0.5 --out tools/out/runs/abl-partial", None),
+    ("abl-missing-o", "ablation", "TREATMENT missing from half the notes, missing labels taught as O",
+     "--quick --simulate-missing TREATMENT=0.5 --missing-as-o --out tools/out/runs/abl-missing-o", None),
+    ("ncbi", "single", "NCBI-disease only, selected on its dev split",
+     "--sources ncbi-disease --dev-source ncbi-disease --complete --threads 1 --out tools/out/runs/ncbi",
+     ("NCBI-disease", "ncbi-disease.test.conll")),
+    ("bc5cdr", "single", "BC5CDR (Disease) only, selected on its dev split",
+     "--sources bc5cdr --dev-source bc5cdr --complete --threads 1 --out tools/out/runs/bc5cdr",
+     ("BC5CDR-disease", "bc5cdr.test.conll")),
+]
+
+
+def summarise_run(run_dir, args, test, conll_dir):
+    """A run's summary from its history.json (and, for single-corpus models, its export scored on the test split)."""
+    h = json.loads((run_dir / "history.json").read_text())
+    ch = h["dev"]["chunks"]
+    out = {"command": f"{TRAIN} {args}", "bestEpoch": h["bestEpoch"], "epochs": len(h["history"]),
+           "devStrict": {lab: {k: round(v[k], 4) for k in ("precision", "recall", "f1")} for lab, v in ch["strict"].items()},
+           "devStrictMicroF1PerEpoch": [row["devStrictMicroF1"] for row in h["history"]],
+           "trainSecondsPerEpoch": round(sum(r["trainSeconds"] for r in h["history"]) / len(h["history"]), 1)}
+    if test:
+        corpus, file = test
+        export = run_dir / "export"
+        tagger = OnnxTagger(export, "model.onnx", export / "embeddings")
+        sents = read_conll(Path(conll_dir) / file)
+        tch = chunk_scores([s.tags for s in sents], tagger.tag([s.tokens for s in sents]), ["PROBLEM"])
+        out["test"] = {"corpus": corpus, "file": file, "strict": {k: round(tch["strict"]["micro"][k], 4) for k in ("precision", "recall", "f1")},
+                       "relaxedF1": round(tch["relaxed"]["micro"]["f1"], 4)}
+    return out
+
+
+def runs_section(runs_dir, conll_dir, out_dir):
+    """Markdown for the ablations and single-corpus models; refreshes ner-runs.json from the runs present."""
+    path = Path(out_dir) / "ner-runs.json"
+    known = json.loads(path.read_text()) if path.exists() else {}
+    for run, _, _, args, test in RUNS:
+        d = Path(runs_dir) / run
+        if (d / "history.json").exists() and (not test or (d / "export" / "model.onnx").exists()):
+            known[run] = summarise_run(d, args, test, conll_dir)
+            print(f"run {run}: refreshed from {d}")
+    path.write_text(json.dumps(known, indent=1) + "\n")
+    md = ["", "## Ablations", "",
+          "`--quick` profile (10 epochs, patience 3), aci-train → best aci-dev epoch, seed 13; `tools/train/ablations.sh` "
+          "runs them. `--simulate-missing TREATMENT=0.5` removes the TREATMENT spans of a seeded half of the aci-train "
+          "notes, which then count as a source that does not annotate TREATMENT: a controlled version of mixing corpora "
+          "with different label sets.", "",
+          "| run | aci-dev strict micro-F1 (best epoch of run) | TREATMENT strict P / R / F1 | per epoch | command |",
+          "|---|---:|---|---|---|"]
+    for run, kind, what, _, _ in RUNS:
+        r = known.get(run)
+        if kind != "ablation":
+            continue
+        if not r:
+            md.append(f"| {what} | not run | | | |")
+            continue
+        t = r["devStrict"]["TREATMENT"]
+        md.append(f"| {what} | {r['devStrict']['micro']['f1']:.4f} ({r['bestEpoch']} of {r['epochs']}) | "
+                  f"{t['precision']:.3f} / {t['recall']:.3f} / {t['f1']:.3f} | "
+                  f"{' '.join(f'{x:.3f}' for x in r['devStrictMicroF1PerEpoch'])} | `{r['command']}` |")
+    md += ["", "## Single-corpus models (same toolchain)", "",
+           "The BiLSTM-CNN-CRF of `tools/train` trained on one corpus in its own convention (`--complete`: its tags are "
+           "the whole truth, no partial labels), selected on that corpus's dev split, scored on its test split from the "
+           "exported ONNX model. These are the like-for-like comparison with published single-corpus BiLSTM-CRF results; "
+           "they do not ship.", "",
+           "| corpus | test strict P | R | F1 | relaxed F1 | best epoch | published BiLSTM-CRF | goal | command |",
+           "|---|---:|---:|---:|---:|---:|---|---|---|"]
+    published = {corpus: (ref, f1) for corpus, ref, f1, _ in PUBLISHED}
+    for run, kind, what, _, test in RUNS:
+        r = known.get(run)
+        if kind != "single":
+            continue
+        ref, f1 = published[test[0]]
+        if not r:
+            md.append(f"| {test[0]} | not run | | | | | {f1:.4f} ({ref}) | ≥ {GOALS[test[0]]:.2f} | |")
+            continue
+        t = r["test"]["strict"]
+        mark = "✓" if t["f1"] >= GOALS[test[0]] else "✗"
+        md.append(f"| {test[0]} | {t['precision']:.4f} | {t['recall']:.4f} | **{t['f1']:.4f}** | {r['test']['relaxedF1']:.4f} | "
+                  f"{r['bestEpoch']} of {r['epochs']} | {f1:.4f} ({ref}) | ≥ {GOALS[test[0]]:.2f} {mark} | `{r['command']}` |")
+    return md
+
 
 def chunk_table(scores):
     rows = ["| label | strict P | strict R | strict F1 | relaxed P | relaxed R | relaxed F1 | support |",
@@ -67,6 +157,7 @@ def main(argv=None):
     ap.add_argument("--embeddings", default=str(paths.REPO / "models" / "embeddings_clinical_open"))
     ap.add_argument("--conll-dir", default=str(paths.CONLL_DIR))
     ap.add_argument("--out", default=str(paths.REPO / "docs" / "benchmarks"))
+    ap.add_argument("--runs", default=str(paths.RUNS_DIR), help="where the ablation and single-corpus runs are")
     args = ap.parse_args(argv)
 
     taggers = {None: OnnxTagger(args.model, "model.onnx", args.embeddings)}
@@ -123,6 +214,7 @@ def main(argv=None):
             got = results.get(ours, {}).get("chunks", {}).get("strict", {}).get("micro", {}).get("f1")
             mark = "" if got is None else ("✓" if got >= GOALS[corpus] else "✗")
             md.append(f"| {corpus} | {ref} | {f1:.4f} | {ours} | {'' if got is None else f'{got:.4f}'} | ≥ {GOALS[corpus]:.2f} {mark} |")
+    md += runs_section(args.runs, args.conll_dir, args.out)
     for name, labels, n, ch, tok in sections:
         md += ["", f"## {name}", "", "Chunks:", "", chunk_table(ch), "", "Tokens (the model card's format):", "", token_table(tok)]
     out = Path(args.out)

@@ -165,6 +165,9 @@ def main(argv=None):
     ap.add_argument("--word-dropout", type=float, default=0.05)
     ap.add_argument("--window", type=int, default=128)
     ap.add_argument("--overlap", type=int, default=32)
+    ap.add_argument("--complete", action="store_true",
+                    help="the sources' tags are complete in their own convention (single-corpus models, e.g. "
+                         "--sources ncbi-disease --dev-source ncbi-disease): no partial labels")
     ap.add_argument("--missing-as-o", action="store_true", help="ablation: unannotated labels count as O")
     ap.add_argument("--freeze-embeddings", action="store_true",
                     help="ablation: keep the pretrained vectors fixed (default fine-tunes them; +0.02-0.03 F1)")
@@ -191,7 +194,9 @@ def main(argv=None):
                                      paths.EMBEDDINGS_DIR.exists() else paths.EMBEDDINGS_DIR)
     run = Path(args.out or paths.RUNS_DIR / profile)
     run.mkdir(parents=True, exist_ok=True)
-    assert args.dev_source not in args.sources, "the dev source must never feed training"
+    # Training reads only the `train` split of each source and selection only the dev source's `dev` split, so a
+    # corpus may supply both (e.g. a single-corpus NCBI-disease model selected on its dev split).
+    assert args.dev_source != "aci-dev" or "aci-dev" not in args.sources, "aci-dev must never feed training"
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -200,6 +205,10 @@ def main(argv=None):
 
     train_sents, labels = load_split(args.conll_dir, args.sources, "train")
     dev_sents, dev_labels = load_split(args.conll_dir, [args.dev_source], "dev")
+    if args.complete:  # a single-corpus model in that corpus's own convention: its tags are the whole truth
+        labels = {s: sorted({t[2:] for x in train_sents if x.source == s for t in x.tags if t != "O"})
+                  for s in args.sources}
+        dev_labels = {args.dev_source: sorted({t[2:] for x in dev_sents for t in x.tags if t != "O"})}
     if cfg["train_limit"]:
         train_sents = rng.sample(train_sents, min(cfg["train_limit"], len(train_sents)))
     if cfg["dev_limit"]:
@@ -216,7 +225,7 @@ def main(argv=None):
         lex.matrix[:-1] = g.normal(0.0, scale, lex.matrix[:-1].shape).astype(np.float32)
     char_vocab = chars.build_vocab([s.tokens for s in train_sents] +
                                    [s.tokens for h in heads.values() for s in h["train"]])
-    enc = Encoder(lex, char_vocab, tags, args.max_chars, labels, partial=not args.missing_as_o)
+    enc = Encoder(lex, char_vocab, tags, args.max_chars, labels, partial=not (args.missing_as_o or args.complete))
     train_items = [{**enc.encode(s), "head": None} for s in train_sents]
     dev_items = [enc.encode(s) for s in dev_sents]
     # A head's own corpus is complete in its own convention: its gold tags are the only allowed path.
@@ -299,7 +308,9 @@ def main(argv=None):
     print(report)
     (run / "report.txt").write_text(report + "\n")
     (run / "history.json").write_text(json.dumps({"history": history, "bestEpoch": best_epoch,
-                                                  "dev": {"chunks": ch, "tokens": tok}, "heads": head_scores}, indent=2))
+                                                  "dev": {"chunks": ch, "tokens": tok}, "heads": head_scores,
+                                                  "args": vars(args), "profile": profile,
+                                                  "trainingSeconds": round(time.time() - t_start)}, indent=2))
     print(f"training time {time.time() - t_start:.0f}s ({sum(h['trainSeconds'] for h in history):.0f}s in epochs)")
     if not args.no_export:
         from .export import export_run

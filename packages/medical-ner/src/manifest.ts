@@ -22,9 +22,24 @@ export interface NerManifest {
   embeddings: { storageRef: string; dimension: number; caseSensitive?: boolean };
   /** Long sentences run in windows of `maxTokens` tokens overlapping by `overlap`. */
   window: { maxTokens: number; overlap: number };
+  /**
+   * Multi-task heads: extra ONNX outputs over the same encoder, each trained on one corpus in that corpus's own
+   * span convention (e.g. NCBI-disease), with its own CRF scores.
+   */
+  heads?: Record<string, NerHead>;
   trainingData?: unknown;
   metrics?: unknown;
   files: Record<string, { sha256: string; bytes?: number }>;
+}
+
+/** One multi-task head of a model: its ONNX output and CRF scores over the model's tags. */
+export interface NerHead {
+  output: string;
+  sources?: string[];
+  labels?: string[];
+  transitions: number[][];
+  startTransitions: number[];
+  endTransitions: number[];
 }
 
 /** A model directory that cannot be used; the message names the path. */
@@ -46,14 +61,19 @@ export async function readManifest(dir: string): Promise<NerManifest> {
   if (manifest.format !== NER_MODEL_FORMAT) throw new NerModelError(path, `not a Kindling NER model (format "${manifest.format}")`);
   if (manifest.formatVersion !== 1) throw new NerModelError(path, `format version ${manifest.formatVersion} is not supported (1 is)`);
   const k = manifest.tags?.length ?? 0;
-  const square = Array.isArray(manifest.transitions) && manifest.transitions.length === k && manifest.transitions.every((r) => r.length === k);
-  if (k === 0 || !square || manifest.startTransitions?.length !== k || manifest.endTransitions?.length !== k) {
-    throw new NerModelError(path, `tags and CRF transitions do not agree (${k} tags)`);
+  if (k === 0 || !crfFits(manifest, k)) throw new NerModelError(path, `tags and CRF transitions do not agree (${k} tags)`);
+  for (const [name, head] of Object.entries(manifest.heads ?? {})) {
+    if (!head || typeof head.output !== "string" || !crfFits(head, k)) throw new NerModelError(path, `head "${name}": needs an output name and CRF transitions for the ${k} tags`);
   }
   if (!manifest.window?.maxTokens || manifest.window.overlap === undefined || manifest.window.overlap >= manifest.window.maxTokens) {
     throw new NerModelError(path, `window ${JSON.stringify(manifest.window)} needs maxTokens > overlap >= 0`);
   }
   return manifest;
+}
+
+function crfFits(crf: Pick<NerHead, "transitions" | "startTransitions" | "endTransitions">, k: number): boolean {
+  const square = Array.isArray(crf.transitions) && crf.transitions.length === k && crf.transitions.every((r) => Array.isArray(r) && r.length === k);
+  return square && crf.startTransitions?.length === k && crf.endTransitions?.length === k;
 }
 
 /** Reads a model file and checks it against the manifest's SHA-256, so a corrupt download fails by name. */

@@ -20,6 +20,8 @@ export interface MedicalNerParams extends StageParams {
   labelCasing: LabelCasing;
   /** ONNX Runtime intra-op threads (Spark NLP: spark.jsl.settings.onnx.intraOpNumThreads); 0 lets ONNX Runtime choose. */
   intraOpThreads: number;
+  /** Multi-task head to tag with ("" = the model's main output); see `getHeads()`. */
+  head: string;
 }
 
 const SPECS: ParamSpecs<MedicalNerParams> = {
@@ -32,6 +34,7 @@ const SPECS: ParamSpecs<MedicalNerParams> = {
   includeAllConfidenceScores: param(false, "add the marginal probability of every tag to the metadata"),
   labelCasing: param<LabelCasing>("", 'case of the output tags: "" as trained, "lower" or "upper"', check.oneOf<LabelCasing>("", "lower", "upper")),
   intraOpThreads: param(1, "ONNX Runtime intra-op threads per session (0: ONNX Runtime's default, one per physical core)", check.nonNegativeInt),
+  head: param("", 'multi-task head to tag with: "" for the main (clinical) output, or a name from getHeads() (e.g. "ncbi" tags diseases in NCBI-disease\'s convention)'),
 };
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -55,7 +58,8 @@ interface NerRuntime {
   session: Promise<ort.InferenceSession>;
   sessionThreads: number;
   chars: CharEncoder;
-  crf: CrfDecoder;
+  /** CRF decoder of the main output ("") and of each head, built on first use. */
+  decoders: Map<string, CrfDecoder>;
   /** Tensor buffers not in use by a batch in flight (one per concurrent annotateBatch call). */
   spareFeeds: FeedBuffers[];
 }
@@ -85,6 +89,7 @@ interface Segment extends FeedSlot {
 
 /** Per-batch decoding settings and scratch. */
 interface DecodeOptions {
+  crf: CrfDecoder;
   tags: readonly string[];
   includeConfidence: boolean;
   includeAll: boolean;
@@ -98,7 +103,7 @@ interface DecodeOptions {
  * CRF transitions shipped in the model's manifest. Output: one `named_entity` annotation per token (BIO tag).
  */
 /** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
-export interface MedicalNerModel extends Accessors<Omit<MedicalNerParams, keyof StageParams>, MedicalNerModel, "getClasses" | "getStorageRef" | "setConfigProtoBytes" | "setMinProba" | "setNumThreads" | "getNumThreads"> {}
+export interface MedicalNerModel extends Accessors<Omit<MedicalNerParams, keyof StageParams>, MedicalNerModel, "getClasses" | "getStorageRef" | "getHeads" | "setConfigProtoBytes" | "setMinProba" | "setNumThreads" | "getNumThreads"> {}
 
 export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
   readonly inputAnnotatorTypes = [AnnotatorType.DOCUMENT, AnnotatorType.TOKEN, AnnotatorType.WORD_EMBEDDINGS];
@@ -140,9 +145,30 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
       session,
       sessionThreads: threads,
       chars: new CharEncoder(manifest.charVocab, manifest.maxCharsPerToken),
-      crf: new CrfDecoder(manifest.transitions, manifest.startTransitions, manifest.endTransitions),
+      decoders: new Map([["", new CrfDecoder(manifest.transitions, manifest.startTransitions, manifest.endTransitions)]]),
       spareFeeds: [],
     };
+    this.headScores(); // a head named in the options must exist
+  }
+
+  /** The ONNX output and CRF decoder of the current `head`; an unknown head fails naming the ones the model has. */
+  private headScores(): { output: string; crf: CrfDecoder } {
+    const runtime = this.runtime;
+    const name = this.get("head");
+    if (name === "") return { output: "emissions", crf: runtime.decoders.get("")! };
+    const head = runtime.manifest.heads?.[name];
+    if (!head) {
+      const known = Object.keys(runtime.manifest.heads ?? {});
+      throw new NerModelError(runtime.dir, `has no head "${name}" (${known.length ? `heads: ${known.map((h) => `"${h}"`).join(", ")}` : "it has no multi-task heads"}; "" is the main output)`);
+    }
+    let crf = runtime.decoders.get(name);
+    if (!crf) runtime.decoders.set(name, (crf = new CrfDecoder(head.transitions, head.startTransitions, head.endTransitions)));
+    return { output: head.output, crf };
+  }
+
+  /** Names of the model's multi-task heads (setHead picks one; "" is the main output). */
+  getHeads(): string[] {
+    return Object.keys(this.runtime.manifest.heads ?? {});
   }
 
   /** The ONNX Runtime session for the current intraOpThreads (set after loading: a new session is built once). */
@@ -215,6 +241,7 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
   override async annotateBatch(rows: readonly RowInputs[], rowOffset = 0): Promise<Annotation[][]> {
     const runtime = this.runtime;
     const session = await this.session();
+    const scores = this.headScores();
     const k = runtime.manifest.tags.length;
     const jobs: SentenceJob[] = [];
     let tokenCount = 0;
@@ -236,14 +263,14 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     }
     const feeds = runtime.spareFeeds.pop() ?? new FeedBuffers(runtime.chars, runtime.manifest.embeddings.dimension);
     try {
-      for (const batch of planBatches(segments, this.get("batchSize"), runtime.chars.maxChars)) await this.runSegments(session, feeds, batch, emissions);
+      for (const batch of planBatches(segments, this.get("batchSize"), runtime.chars.maxChars)) await this.runSegments(session, scores.output, feeds, batch, emissions);
     } finally {
       runtime.spareFeeds.push(feeds);
     }
 
     // Jobs are in row and token order, so pushing builds each row's annotations in token order.
     const out: Annotation[][] = rows.map(() => []);
-    const options = this.decodeOptions();
+    const options = this.decodeOptions(scores.crf);
     for (const job of jobs) this.decode(job, emissions, options, out[job.row]!);
     return out;
   }
@@ -279,11 +306,11 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
   }
 
   /** One ONNX Runtime call over segments of similar shape; copies each kept emission row to its sentence. */
-  private async runSegments(session: ort.InferenceSession, feeds: FeedBuffers, batch: readonly Segment[], emissions: Float32Array): Promise<void> {
-    const k = this.runtime.crf.k;
-    const result = await session.run(this.fillTensors(feeds, batch));
-    const scores = result.emissions!.data as Float32Array;
-    const t = result.emissions!.dims[1]!;
+  private async runSegments(session: ort.InferenceSession, output: string, feeds: FeedBuffers, batch: readonly Segment[], emissions: Float32Array): Promise<void> {
+    const k = this.runtime.manifest.tags.length;
+    const result = (await session.run(this.fillTensors(feeds, batch), [output]))[output]!;
+    const scores = result.data as Float32Array;
+    const t = result.dims[1]!;
     for (let bi = 0; bi < batch.length; bi++) {
       const s = batch[bi]!;
       // A plain loop: a subarray view per segment would cost more than copying its few hundred floats.
@@ -299,8 +326,9 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     return feeds.fill(batch);
   }
 
-  private decodeOptions(): DecodeOptions {
+  private decodeOptions(crf: CrfDecoder): DecodeOptions {
     return {
+      crf,
       tags: this.casedTags(),
       includeConfidence: this.get("includeConfidence"),
       includeAll: this.get("includeAllConfidenceScores"),
@@ -311,7 +339,7 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
 
   /** Viterbi (and marginals when confidence is asked for) over one sentence; appends its annotations to `out`. */
   private decode(job: SentenceJob, emissions: Float32Array, options: DecodeOptions, out: Annotation[]): void {
-    const { crf } = this.runtime;
+    const { crf } = options;
     const k = crf.k;
     const n = job.length;
     if (options.path.length < n) {
