@@ -125,6 +125,14 @@ def load_heads(args, cfg, rng):
     return heads
 
 
+def labels_in_tags(sents):
+    """{source: labels its tags use}: the label set of a corpus taken as complete in its own convention."""
+    out = {}
+    for s in sents:
+        out.setdefault(s.source, set()).update(t[2:] for t in s.tags if t != "O")
+    return {source: sorted(labels) for source, labels in out.items()}
+
+
 def head_sampler(head_items, per_epoch, rng):
     """next(name) -> `per_epoch` training items of that head, walking a reshuffled order so every sentence is
     seen before any repeats."""
@@ -206,9 +214,7 @@ def main(argv=None):
     train_sents, labels = load_split(args.conll_dir, args.sources, "train")
     dev_sents, dev_labels = load_split(args.conll_dir, [args.dev_source], "dev")
     if args.complete:  # a single-corpus model in that corpus's own convention: its tags are the whole truth
-        labels = {s: sorted({t[2:] for x in train_sents if x.source == s for t in x.tags if t != "O"})
-                  for s in args.sources}
-        dev_labels = {args.dev_source: sorted({t[2:] for x in dev_sents for t in x.tags if t != "O"})}
+        labels, dev_labels = labels_in_tags(train_sents), labels_in_tags(dev_sents)
     if cfg["train_limit"]:
         train_sents = rng.sample(train_sents, min(cfg["train_limit"], len(train_sents)))
     if cfg["dev_limit"]:

@@ -1,0 +1,42 @@
+"""Single-corpus label sets (--complete) and the report's ablation/single-corpus section (ner-runs.json)."""
+import json
+
+from tools.train.conll import Sentence
+from tools.train.report import RUNS, runs_section
+from tools.train.train import labels_in_tags
+
+
+def test_labels_in_tags_is_the_label_set_each_source_uses():
+    sents = [Sentence(["a", "b"], ["B-PROBLEM", "O"], "ncbi-disease", 0),
+             Sentence(["c"], ["O"], "ncbi-disease", 1),
+             Sentence(["d", "e"], ["B-TEST", "I-TEST"], "other", 0)]
+    assert labels_in_tags(sents) == {"ncbi-disease": ["PROBLEM"], "other": ["TEST"]}
+
+
+def fake_history(best_epoch, f1s, treatment):
+    prf = lambda f: {"precision": f, "recall": f, "f1": f, "support": 10, "predicted": 10}
+    strict = {"PROBLEM": prf(0.9), "TEST": prf(0.8), "TREATMENT": prf(treatment), "micro": prf(f1s[best_epoch - 1])}
+    return {"history": [{"epoch": i + 1, "devStrictMicroF1": f, "trainSeconds": 50.0} for i, f in enumerate(f1s)],
+            "bestEpoch": best_epoch, "dev": {"chunks": {"strict": strict, "relaxed": strict}, "tokens": {}}, "heads": {}}
+
+
+def test_runs_section_refreshes_present_runs_and_keeps_the_others(tmp_path):
+    runs, out = tmp_path / "runs", tmp_path / "bench"
+    out.mkdir()
+    (runs / "abl-random").mkdir(parents=True)
+    (runs / "abl-random" / "history.json").write_text(json.dumps(fake_history(2, [0.5, 0.75], 0.7)))
+    kept = {"command": "earlier", "bestEpoch": 9, "epochs": 10, "trainSecondsPerEpoch": 50.0,
+            "devStrict": {"micro": {"precision": 0.9, "recall": 0.87, "f1": 0.885},
+                          "TREATMENT": {"precision": 0.884, "recall": 0.757, "f1": 0.816}},
+            "devStrictMicroF1PerEpoch": [0.885] * 10}
+    (out / "ner-runs.json").write_text(json.dumps({"abl-partial": kept}))
+
+    md = "\n".join(runs_section(runs, tmp_path / "conll", out))
+    saved = json.loads((out / "ner-runs.json").read_text())
+    assert saved["abl-partial"] == kept  # no run directory: the earlier summary stays
+    assert saved["abl-random"]["bestEpoch"] == 2 and saved["abl-random"]["devStrict"]["micro"]["f1"] == 0.75
+    assert saved["abl-random"]["command"].endswith("--quick --random-init --out tools/out/runs/abl-random")
+    assert "| random vectors (same vocabulary and scale), fine-tuned | 0.7500 (2 of 2) | 0.700 / 0.700 / 0.700 | 0.500 0.750 |" in md
+    assert "0.8850 (9 of 10) | 0.884 / 0.757 / 0.816" in md
+    # Runs never made are listed as such, not dropped.
+    assert md.count("not run") == sum(1 for r in RUNS if r[0] not in ("abl-random", "abl-partial"))
