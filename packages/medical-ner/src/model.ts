@@ -308,7 +308,9 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
   /** One ONNX Runtime call over segments of similar shape; copies each kept emission row to its sentence. */
   private async runSegments(session: ort.InferenceSession, output: string, feeds: FeedBuffers, batch: readonly Segment[], emissions: Float32Array): Promise<void> {
     const k = this.runtime.manifest.tags.length;
-    const result = (await session.run(this.fillTensors(feeds, batch), [output]))[output]!;
+    // All outputs, then pick by name: onnxruntime-node keys a subset of fetches under the wrong output names
+    // (microsoft/onnxruntime#26865). A head's extra output is a [B,T,K] linear layer: nothing to save by skipping it.
+    const result = (await session.run(this.fillTensors(feeds, batch)))[output]!;
     const scores = result.data as Float32Array;
     const t = result.dims[1]!;
     for (let bi = 0; bi < batch.length; bi++) {

@@ -1,0 +1,79 @@
+"""Writes packages/medical-ner/test/fixtures/heads-tiny: a tiny untrained tagger with two multi-task heads, in the
+exported model format, plus the tags ONNX Runtime + the Python Viterbi give for a few sentences with each output.
+The TypeScript tests load it beside the shipped embeddings to check that `head` picks the right output and CRF.
+
+  /usr/bin/python3 -m tools.train.head_fixture
+
+Random weights and random CRF scores (seeded), so every output tags differently; the model is ~40 KB.
+"""
+import hashlib
+import json
+from pathlib import Path
+
+import torch
+
+from . import paths
+from .crf import CRF
+from .export import head_output, to_onnx
+from .infer_onnx import OnnxTagger
+from .model import Tagger
+
+OUT = paths.REPO / "packages" / "medical-ner" / "test" / "fixtures" / "heads-tiny"
+HEADS = ["ncbi", "bc5cdr"]
+# Already tokenised as Kindling's Tokenizer splits them (the TS test checks this).
+SENTENCES = [
+    "The patient denies fever , chills or chest pain .",
+    "Germline mutations in BRCA1 cause hereditary breast and ovarian cancer .",
+    "Lithium carbonate toxicity caused tricuspid valve regurgitation in a newborn .",
+]
+
+
+def random_crf(tags, seed):
+    crf = CRF(tags)
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in (crf.transitions, crf.start, crf.end):
+            p.copy_(torch.randn(p.shape, generator=g) * 2)
+    return [x.detach().tolist() for x in crf.scores()]
+
+
+def main():
+    shipped = json.loads((paths.REPO / "models" / "ner_clinical_open" / "manifest.json").read_text())
+    char_vocab = {c: i for c, i in shipped["charVocab"].items() if i > 1}
+    tags, dim, max_chars = shipped["tags"], shipped["embeddings"]["dimension"], shipped["maxCharsPerToken"]
+    torch.manual_seed(7)
+    tagger = Tagger(char_vocab, len(tags), dim, char_dim=4, char_filters=4, hidden=6, heads=HEADS).eval()
+    with torch.no_grad():  # larger output weights than the default init, so the emissions (not the CRF) decide
+        for layer in [tagger.out, *tagger.heads.values()]:
+            layer.weight.mul_(8)
+    OUT.mkdir(parents=True, exist_ok=True)
+    onnx_path = OUT / "model.onnx"
+    to_onnx(tagger, onnx_path, len(char_vocab) + 2, dim, max_chars)
+    crf_keys = ("transitions", "startTransitions", "endTransitions")
+    main_crf = dict(zip(crf_keys, random_crf(tags, 1)))
+    manifest = {
+        "format": "kindling-ner", "formatVersion": 1, "name": "heads_tiny_fixture", "tags": tags, **main_crf,
+        "charVocab": shipped["charVocab"], "maxCharsPerToken": max_chars, "lowercaseChars": False,
+        "embeddings": shipped["embeddings"], "window": shipped["window"],
+        "inputs": shipped["inputs"],
+        "outputs": {"emissions": "float32 [B,T,K]", **{head_output(h): "float32 [B,T,K]" for h in HEADS}},
+        "heads": {h: {"output": head_output(h), "sources": [h], "labels": ["PROBLEM"],
+                      **dict(zip(crf_keys, random_crf(tags, 2 + i)))} for i, h in enumerate(HEADS)},
+        "trainingData": [], "metrics": {"note": "untrained test fixture"},
+        "files": {"model.onnx": {"sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
+                                 "bytes": onnx_path.stat().st_size}},
+    }
+    (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    emb = paths.REPO / "models" / "embeddings_clinical_open"
+    tokens = [s.split(" ") for s in SENTENCES]
+    expected = {h or "": OnnxTagger(OUT, "model.onnx", emb, h).tag(tokens) for h in [None, *HEADS]}
+    assert expected[""] != expected["ncbi"] != expected["bc5cdr"], "outputs should tag differently"
+    (OUT / "expected.json").write_text(json.dumps(
+        {"generatedBy": "/usr/bin/python3 -m tools.train.head_fixture (ONNX Runtime + tools/train Viterbi)",
+         "sentences": [{"text": s, "tokens": t, "tags": {h: expected[h][i] for h in expected}}
+                       for i, (s, t) in enumerate(zip(SENTENCES, tokens))]}, indent=1) + "\n")
+    print(f"wrote {OUT} ({onnx_path.stat().st_size / 1e3:.0f} KB model)")
+
+
+if __name__ == "__main__":
+    main()
