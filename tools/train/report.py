@@ -184,6 +184,8 @@ def main(argv=None):
         print(f"{name}: strict micro-F1 {ch['strict']['micro']['f1']:.4f}")
         sections.append((name, labels, len(sents), ch, tok))
 
+    repro_path = Path(args.out) / "reproduce.json"
+    repro = json.loads(repro_path.read_text()) if repro_path.exists() else None
     training = ", ".join(f"{d['source']} ({'/'.join(d['labels']) or 'no label fully'})" for d in manifest.get("trainingData", []))
     md = [
         "# Clinical NER benchmark (ner_clinical_open)", "",
@@ -193,6 +195,13 @@ def main(argv=None):
         f"{manifest['training']['profile']} profile, partial-label CRF: {manifest['training']['partialLabels']}, "
         f"fine-tuned vectors: {manifest['training'].get('tunedEmbeddings')}; selected on aci-dev (epoch "
         f"{manifest['metrics'].get('epoch')}), so aci-dev figures are slightly optimistic.", "",
+        (f"Reproduction: `{repro['command']}` rebuilt the model from `../shared` (corpora, vectors, training, export, "
+         f"parity) in **{repro['wallSeconds'] / 60:.0f} min** wall time ({repro['date']}, {repro['machine']}; produced "
+         f"model SHA-256 `{repro['modelSha256'][:16]}…`"
+         + (", the shipped file)." if repro["modelSha256"] == sha else
+            f"; the shipped file is an earlier run of the same command: word vectors come from 2 gensim worker threads, "
+            f"which is not bit-reproducible).") if repro else "Reproduction: `bash tools/reproduce.sh` (not timed yet)."),
+        "",
         "Scores come from the exported files alone (ONNX Runtime + Viterbi); `tools/parity` shows the TypeScript "
         "runtime gives the same tags on every aci-dev sentence. Chunk scores: strict = same label, start and end; "
         "relaxed = same label and overlapping. Each corpus is scored only on the labels it annotates.", "",

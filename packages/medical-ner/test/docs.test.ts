@@ -14,3 +14,13 @@ it("docs/ner_clinical.md shows the Results table the shipped model produces on t
   const chunks = (await (await light()).fullAnnotate(modelCardNote())).ner_chunk!;
   expect(documented).toBe(resultsTable(chunks));
 });
+
+it("docs/ner_clinical.md quotes the benchmark report's tables as they are", () => {
+  const report = readFileSync(fileURLToPath(new URL("../../../docs/benchmarks/ner.md", import.meta.url)), "utf8");
+  const reportRows = new Set(report.split("\n").filter((l) => l.startsWith("| ")));
+  const benchmarking = doc.split("## Benchmarking")[1]!;
+  // Every data row in the doc's Benchmarking section appears verbatim in the report (headers and rules aside).
+  const rows = benchmarking.split("\n").filter((l) => l.startsWith("| ") && !/^\| (label|Label|set|corpus|run) \|/.test(l));
+  expect(rows.length).toBeGreaterThan(10);
+  for (const row of rows) expect(reportRows, `row not in docs/benchmarks/ner.md: ${row}`).toContain(row);
+});
