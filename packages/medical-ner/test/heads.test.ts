@@ -1,8 +1,4 @@
-import { LightPipeline, Pipeline, PipelineModel } from "@kindling/core";
-import { DocumentAssembler } from "@kindling/document";
-import { WordEmbeddingsModel } from "@kindling/embeddings";
-import { SentenceDetector } from "@kindling/sentence";
-import { Tokenizer } from "@kindling/tokenizer";
+import { LightPipeline, PipelineModel } from "@kindling/core";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { MedicalNerModel, NerModelError } from "../src/index.js";
+import { pipelineWith } from "./helpers.js";
 
 // A tiny untrained model with two multi-task heads (tools/train/head_fixture.py) and the tags ONNX Runtime plus
 // tools/train's Viterbi give with each output: random weights, so every output tags the sentences differently.
@@ -19,15 +16,8 @@ interface Expected {
 }
 const expected = JSON.parse(readFileSync(join(FIXTURE, "expected.json"), "utf8")) as Expected;
 
-async function pipelineWith(ner: MedicalNerModel): Promise<LightPipeline> {
-  const model = await new Pipeline([
-    new DocumentAssembler().setInputCol("text").setOutputCol("document"),
-    new SentenceDetector().setInputCols(["document"]).setOutputCol("sentence"),
-    new Tokenizer().setInputCols(["sentence"]).setOutputCol("token"),
-    (await WordEmbeddingsModel.pretrained("embeddings_clinical_open")).setInputCols(["sentence", "token"]).setOutputCol("embeddings"),
-    ner.setInputCols(["sentence", "token", "embeddings"]).setOutputCol("ner"),
-  ]).fit();
-  return new LightPipeline(model);
+async function lightWith(ner: MedicalNerModel): Promise<LightPipeline> {
+  return new LightPipeline(await pipelineWith(ner));
 }
 
 describe("multi-task heads", () => {
@@ -38,7 +28,7 @@ describe("multi-task heads", () => {
 
   it("tags with the chosen head's output and CRF, as the Python reference does", async () => {
     const ner = await MedicalNerModel.load(FIXTURE);
-    const light = await pipelineWith(ner);
+    const light = await lightWith(ner);
     const texts = expected.sentences.map((s) => s.text);
     for (const head of ["", "ncbi", "bc5cdr"]) {
       ner.setHead(head);
@@ -57,7 +47,7 @@ describe("multi-task heads", () => {
     const dir = await mkdtemp(join(tmpdir(), "kindling-heads-"));
     try {
       const ner = (await MedicalNerModel.load(FIXTURE)).setHead("ncbi");
-      const model = (await pipelineWith(ner)).model;
+      const model = (await lightWith(ner)).model;
       await model.save(dir);
       const again = new LightPipeline(await PipelineModel.load(dir));
       expect((await again.annotate(expected.sentences[0]!.text)).ner).toEqual(expected.sentences[0]!.tags.ncbi);
@@ -68,7 +58,7 @@ describe("multi-task heads", () => {
 
   it("fails on an unknown head naming the heads the model has", async () => {
     const ner = await MedicalNerModel.load(FIXTURE);
-    const light = await pipelineWith(ner.setHead("chemicals"));
+    const light = await lightWith(ner.setHead("chemicals"));
     await expect(light.annotate("Fever.")).rejects.toThrowError(NerModelError);
     await expect(light.annotate("Fever.")).rejects.toThrowError(/has no head "chemicals" \(heads: "ncbi", "bc5cdr"; "" is the main output\)/);
     await expect(MedicalNerModel.load(FIXTURE, { head: "chemicals" })).rejects.toThrowError(/has no head "chemicals"/);

@@ -8,12 +8,17 @@ import { MedicalNerModel, type MedicalNerParams } from "../src/index.js";
 
 /** The model card's pipeline with Kindling's shipped open models. */
 export async function cardPipeline(ner: Partial<MedicalNerParams> = {}): Promise<PipelineModel> {
+  return pipelineWith((await MedicalNerModel.pretrained("ner_clinical_open", "en", "clinical/models")).setAll(ner));
+}
+
+/** The model card's pipeline around a given tagger (shipped embeddings). */
+export async function pipelineWith(ner: MedicalNerModel): Promise<PipelineModel> {
   return new Pipeline([
     new DocumentAssembler().setInputCol("text").setOutputCol("document"),
     new SentenceDetector().setInputCols(["document"]).setOutputCol("sentence"),
     new Tokenizer().setInputCols(["sentence"]).setOutputCol("token"),
     (await WordEmbeddingsModel.pretrained("embeddings_clinical_open", "en", "clinical/models")).setInputCols(["sentence", "token"]).setOutputCol("embeddings"),
-    (await MedicalNerModel.pretrained("ner_clinical_open", "en", "clinical/models")).setAll(ner).setInputCols(["sentence", "token", "embeddings"]).setOutputCol("ner"),
+    ner.setInputCols(["sentence", "token", "embeddings"]).setOutputCol("ner"),
     new NerConverter().setInputCols(["sentence", "token", "ner"]).setOutputCol("ner_chunk"),
   ]).fit();
 }
