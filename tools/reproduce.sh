@@ -13,10 +13,9 @@ started=$(date +%s)
 npm run build >/dev/null
 node tools/corpora/dist/cli.js --out tools/out/conll
 node tools/corpora/dist/cli.js --tokens-only
-# One gensim worker and a fixed hash seed make the vectors bit-reproducible (gensim's threads race otherwise);
-# one torch thread is faster per epoch than two on this 2-core machine and keeps training deterministic too.
+# One gensim worker and a fixed hash seed make the vectors bit-reproducible (gensim's threads race otherwise).
 PYTHONHASHSEED=0 $P -m tools.train.vectors --workers 1 --out tools/out/embeddings
-$P -m tools.train.train "${profile[@]}" --sources aci-train --threads 1 --out tools/out/runs/release
+$P -m tools.train.train "${profile[@]}" --sources aci-train --out tools/out/runs/release
 
 # Ship: the fine-tuned vectors are the shipped embeddings_clinical_open, so both files carry that storageRef.
 export_dir=tools/out/runs/release/export

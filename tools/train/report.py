@@ -44,18 +44,18 @@ TRAIN = "/usr/bin/python3 -m tools.train.train"
 # and single-corpus models of the same toolchain for the published comparison. Their summaries live in
 # docs/benchmarks/ner-runs.json, refreshed from tools/out/runs/<run> whenever that run exists, kept otherwise.
 RUNS = [  # (run, kind, what it shows, arguments, (corpus, test file) for single-corpus models)
-    ("quick", "ablation", "default: skip-gram vectors, fine-tuned; partial-label CRF", "--quick", None),
+    ("quick", "ablation", "default: skip-gram vectors, fine-tuned; partial-label CRF", "--quick --threads 2", None),
     ("abl-random", "ablation", "random vectors (same vocabulary and scale), fine-tuned",
-     "--quick --random-init --out tools/out/runs/abl-random", None),
+     "--quick --threads 2 --random-init --out tools/out/runs/abl-random", None),
     ("abl-partial", "ablation", "TREATMENT missing from half the notes, partial-label CRF (default)",
-     "--quick --simulate-missing TREATMENT=0.5 --out tools/out/runs/abl-partial", None),
+     "--quick --threads 2 --simulate-missing TREATMENT=0.5 --out tools/out/runs/abl-partial", None),
     ("abl-missing-o", "ablation", "TREATMENT missing from half the notes, missing labels taught as O",
-     "--quick --simulate-missing TREATMENT=0.5 --missing-as-o --out tools/out/runs/abl-missing-o", None),
+     "--quick --threads 2 --simulate-missing TREATMENT=0.5 --missing-as-o --out tools/out/runs/abl-missing-o", None),
     ("ncbi", "single", "NCBI-disease only, selected on its dev split",
-     "--sources ncbi-disease --dev-source ncbi-disease --complete --threads 1 --out tools/out/runs/ncbi",
+     "--sources ncbi-disease --dev-source ncbi-disease --complete --freeze-embeddings --out tools/out/runs/ncbi",
      ("NCBI-disease", "ncbi-disease.test.conll")),
     ("bc5cdr", "single", "BC5CDR (Disease) only, selected on its dev split",
-     "--sources bc5cdr --dev-source bc5cdr --complete --threads 1 --out tools/out/runs/bc5cdr",
+     "--sources bc5cdr --dev-source bc5cdr --complete --freeze-embeddings --out tools/out/runs/bc5cdr",
      ("BC5CDR-disease", "bc5cdr.test.conll")),
 ]
 

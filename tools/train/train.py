@@ -195,7 +195,8 @@ def main(argv=None):
                     help="ablation: remove LABEL's spans from this fraction of training documents, which then count "
                          "as a source that does not annotate LABEL (e.g. TREATMENT=0.5)")
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--threads", type=int, default=2)
+    # One thread: 13-17 s per aci-train epoch against 30-45 s with two on the 2-core machine (and a core left free).
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--no-export", action="store_true")
     args = ap.parse_args(argv)
     profile = "smoke" if args.smoke else "quick" if args.quick else "full"
