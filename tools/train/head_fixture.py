@@ -1,6 +1,7 @@
 """Writes packages/medical-ner/test/fixtures/heads-tiny: a tiny untrained tagger with two multi-task heads, in the
 exported model format, plus the tags ONNX Runtime + the Python Viterbi give for a few sentences with each output.
-The TypeScript tests load it beside the shipped embeddings to check that `head` picks the right output and CRF.
+It carries its own tiny word vectors (the sentences' words, random), so it does not change when the shipped
+embeddings do. The TypeScript tests use it to check that `head` picks the right output and CRF.
 
   /usr/bin/python3 -m tools.train.head_fixture
 
@@ -10,9 +11,10 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
 import torch
 
-from . import paths
+from . import embeddings, paths
 from .crf import CRF
 from .export import head_output, to_onnx
 from .infer_onnx import OnnxTagger
@@ -40,13 +42,17 @@ def random_crf(tags, seed):
 def main():
     shipped = json.loads((paths.REPO / "models" / "ner_clinical_open" / "manifest.json").read_text())
     char_vocab = {c: i for c, i in shipped["charVocab"].items() if i > 1}
-    tags, dim, max_chars = shipped["tags"], shipped["embeddings"]["dimension"], shipped["maxCharsPerToken"]
+    tags, dim, max_chars = shipped["tags"], 16, shipped["maxCharsPerToken"]
+    OUT.mkdir(parents=True, exist_ok=True)
+    words = sorted({w.lower() for s in SENTENCES for w in s.split(" ")})
+    vectors = np.random.default_rng(7).normal(0, 0.5, (len(words), dim))
+    embeddings.write(OUT / "embeddings", words, vectors, storage_ref="heads_tiny_vectors", case_sensitive=False,
+                     source={"note": "random vectors for the head test fixture"})
     torch.manual_seed(7)
     tagger = Tagger(char_vocab, len(tags), dim, char_dim=4, char_filters=4, hidden=6, heads=HEADS).eval()
     with torch.no_grad():  # larger output weights than the default init, so the emissions (not the CRF) decide
         for layer in [tagger.out, *tagger.heads.values()]:
             layer.weight.mul_(8)
-    OUT.mkdir(parents=True, exist_ok=True)
     onnx_path = OUT / "model.onnx"
     to_onnx(tagger, onnx_path, len(char_vocab) + 2, dim, max_chars)
     crf_keys = ("transitions", "startTransitions", "endTransitions")
@@ -54,7 +60,8 @@ def main():
     manifest = {
         "format": "kindling-ner", "formatVersion": 1, "name": "heads_tiny_fixture", "tags": tags, **main_crf,
         "charVocab": shipped["charVocab"], "maxCharsPerToken": max_chars, "lowercaseChars": False,
-        "embeddings": shipped["embeddings"], "window": shipped["window"],
+        "embeddings": {"storageRef": "heads_tiny_vectors", "dimension": dim, "caseSensitive": False},
+        "window": shipped["window"],
         "inputs": shipped["inputs"],
         "outputs": {"emissions": "float32 [B,T,K]", **{head_output(h): "float32 [B,T,K]" for h in HEADS}},
         "heads": {h: {"output": head_output(h), "sources": [h], "labels": ["PROBLEM"],
@@ -64,7 +71,7 @@ def main():
                                  "bytes": onnx_path.stat().st_size}},
     }
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    emb = paths.REPO / "models" / "embeddings_clinical_open"
+    emb = OUT / "embeddings"
     tokens = [s.split(" ") for s in SENTENCES]
     expected = {h or "": OnnxTagger(OUT, "model.onnx", emb, h).tag(tokens) for h in [None, *HEADS]}
     assert expected[""] != expected["ncbi"] != expected["bc5cdr"], "outputs should tag differently"

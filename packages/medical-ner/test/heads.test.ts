@@ -1,4 +1,5 @@
 import { LightPipeline, PipelineModel } from "@kindling/core";
+import { WordEmbeddingsModel } from "@kindling/embeddings";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,8 +9,9 @@ import { describe, expect, it } from "vitest";
 import { MedicalNerModel, NerModelError } from "../src/index.js";
 import { pipelineWith } from "./helpers.js";
 
-// A tiny untrained model with two multi-task heads (tools/train/head_fixture.py) and the tags ONNX Runtime plus
-// tools/train's Viterbi give with each output: random weights, so every output tags the sentences differently.
+// A tiny untrained model with two multi-task heads and its own tiny vectors (tools/train/head_fixture.py), and the
+// tags ONNX Runtime plus tools/train's Viterbi give with each output: random weights, so every output tags the
+// sentences differently.
 const FIXTURE = fileURLToPath(new URL("./fixtures/heads-tiny", import.meta.url));
 interface Expected {
   sentences: { text: string; tokens: string[]; tags: Record<string, string[]> }[];
@@ -17,7 +19,7 @@ interface Expected {
 const expected = JSON.parse(readFileSync(join(FIXTURE, "expected.json"), "utf8")) as Expected;
 
 async function lightWith(ner: MedicalNerModel): Promise<LightPipeline> {
-  return new LightPipeline(await pipelineWith(ner));
+  return new LightPipeline(await pipelineWith(ner, await WordEmbeddingsModel.load(join(FIXTURE, "embeddings"))));
 }
 
 describe("multi-task heads", () => {

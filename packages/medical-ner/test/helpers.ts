@@ -11,13 +11,14 @@ export async function cardPipeline(ner: Partial<MedicalNerParams> = {}): Promise
   return pipelineWith((await MedicalNerModel.pretrained("ner_clinical_open", "en", "clinical/models")).setAll(ner));
 }
 
-/** The model card's pipeline around a given tagger (shipped embeddings). */
-export async function pipelineWith(ner: MedicalNerModel): Promise<PipelineModel> {
+/** The model card's pipeline around a given tagger and vectors (default: the shipped embeddings). */
+export async function pipelineWith(ner: MedicalNerModel, vectors?: WordEmbeddingsModel): Promise<PipelineModel> {
+  const embeddings = vectors ?? (await WordEmbeddingsModel.pretrained("embeddings_clinical_open", "en", "clinical/models"));
   return new Pipeline([
     new DocumentAssembler().setInputCol("text").setOutputCol("document"),
     new SentenceDetector().setInputCols(["document"]).setOutputCol("sentence"),
     new Tokenizer().setInputCols(["sentence"]).setOutputCol("token"),
-    (await WordEmbeddingsModel.pretrained("embeddings_clinical_open", "en", "clinical/models")).setInputCols(["sentence", "token"]).setOutputCol("embeddings"),
+    embeddings.setInputCols(["sentence", "token"]).setOutputCol("embeddings"),
     ner.setInputCols(["sentence", "token", "embeddings"]).setOutputCol("ner"),
     new NerConverter().setInputCols(["sentence", "token", "ner"]).setOutputCol("ner_chunk"),
   ]).fit();
