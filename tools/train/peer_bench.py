@@ -55,7 +55,8 @@ def tagger_from_onnx(model_dir=MODEL_DIR):
 
     The export (tools/train/export.py) keeps the torch parameter names for the char embedding, char CNN and output
     bias; the LSTMs and the output projection are anonymous: each LSTM's (W, R, B) are the inputs of the LSTM node
-    of its scope (/fwd, /bwd), in ONNX gate order, and the output MatMul holds out.weight transposed.
+    of its scope (/fwd, /bwd), in ONNX gate order, and the output MatMul holds out.weight transposed. Heads
+    (`emissions_<head>`) are not rebuilt: the peer runs the main output.
     """
     import onnx
     from onnx import numpy_helper
@@ -67,6 +68,9 @@ def tagger_from_onnx(model_dir=MODEL_DIR):
     for name in list(init):  # fp16-weight exports store `x__fp16` and Cast it back to `x`
         if name.endswith("__fp16"):
             init[name[:-len("__fp16")]] = init.pop(name)
+    for name in list(init):  # exports through ExportedTagger (multi-task heads) prefix the names with `tagger.`
+        if name.startswith("tagger."):
+            init[name[len("tagger."):]] = init.pop(name)
 
     vocab = {ch: i for ch, i in manifest["charVocab"].items() if i >= 2}
     config = manifest["training"]["config"]

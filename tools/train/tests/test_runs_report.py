@@ -35,7 +35,7 @@ def test_runs_section_refreshes_present_runs_and_keeps_the_others(tmp_path):
     saved = json.loads((out / "ner-runs.json").read_text())
     assert saved["abl-partial"] == kept  # no run directory: the earlier summary stays
     assert saved["abl-random"]["bestEpoch"] == 2 and saved["abl-random"]["devStrict"]["micro"]["f1"] == 0.75
-    assert saved["abl-random"]["command"].endswith("--quick --random-init --out tools/out/runs/abl-random")
+    assert saved["abl-random"]["command"].endswith("--quick --threads 2 --random-init --out tools/out/runs/abl-random")
     assert "| random vectors (same vocabulary and scale), fine-tuned | 0.7500 (2 of 2) | 0.700 / 0.700 / 0.700 | 0.500 0.750 |" in md
     assert "0.8850 (9 of 10) | 0.884 / 0.757 / 0.816" in md
     # Runs never made are listed as such, not dropped.
