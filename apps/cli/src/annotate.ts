@@ -1,5 +1,5 @@
 import { DuckDBInstance } from "@duckdb/node-api";
-import { LightPipeline, PipelinePool } from "@kindling/core";
+import { LightPipeline, PipelinePool, type PipelineModel } from "@kindling/core";
 import {
   annotateNotes,
   annotateTable as annotateIntoDuckDB,
@@ -21,12 +21,12 @@ import { duckdbIds } from "./ids.js";
 import { checkInputFile, DUCKDB_CONFIG, duckdbSource, formatOf, openNoteInput, type InputFormat, type InputOptions } from "./input.js";
 import type { Io } from "./io.js";
 import { arrowChunkSink, AtomicFile, errorSink, jsonLinesSink, outputFormatOf, type OutputFormat, type RecordSink, type RowRecords } from "./output.js";
-import { loadPipeline, TEXT_COL, type PipelineName } from "./pipelines.js";
-import createPipeline from "./pool-pipeline.js";
+import { isCustomModel, loadPipeline, TEXT_COL, type NerModelChoice, type PipelineName } from "./pipelines.js";
+import createPipeline, { type WorkerPipelineOptions } from "./pool-pipeline.js";
 import { NO_PROGRESS, startProgress, wantsProgress, type Progress } from "./progress.js";
 import { RECORDS, type AnnotatedRow, type RecordKind } from "./records.js";
 
-export interface AnnotateTextOptions {
+export interface AnnotateTextOptions extends NerModelChoice {
   pipeline: PipelineName;
   /** File to write; undefined or "-" for stdout. */
   output?: string;
@@ -34,7 +34,7 @@ export interface AnnotateTextOptions {
 
 /** One text: one JSON line per chunk (or per sentence for the tokens pipeline); a single text has no id. */
 export async function annotateText(text: string, options: AnnotateTextOptions, io: Io): Promise<void> {
-  const light = new LightPipeline(await loadPipeline(options.pipeline));
+  const light = new LightPipeline(await pipelineOf(options));
   const records = RECORDS[options.pipeline].of(await light.fullAnnotate(text));
   if (options.output === undefined || options.output === "-") records.forEach((r) => io.out(JSON.stringify(r)));
   else await writeBare(options.output, records);
@@ -49,6 +49,20 @@ async function writeBare(path: string, records: readonly object[]): Promise<void
     await file.abort();
     throw e;
   }
+}
+
+/** What builds a pipeline for these options (plain data: it also goes to each worker thread). */
+function workerOptions(options: AnnotateTextOptions & { intraOpThreads?: number }): WorkerPipelineOptions {
+  const { pipeline, nerModel, embeddings, head, intraOpThreads } = options;
+  if (pipeline !== "ner" && isCustomModel(options)) throw new UsageError("--ner-model, --embeddings and --head apply to --pipeline ner");
+  const choice = Object.fromEntries(Object.entries({ nerModel, embeddings, head, intraOpThreads }).filter(([, v]) => v !== undefined));
+  return { pipeline, ...choice };
+}
+
+/** The shipped pipeline, loaded once per process, or one built for the options' own models or threads. */
+function pipelineOf(options: AnnotateTextOptions & { intraOpThreads?: number }): Promise<PipelineModel> {
+  const worker = workerOptions(options);
+  return isCustomModel(options) || options.intraOpThreads !== undefined ? createPipeline(worker) : loadPipeline(options.pipeline);
 }
 
 /** A combination of options that cannot work; the CLI reports it as a usage error (exit code 2). */
@@ -99,11 +113,11 @@ class RunModel {
   constructor(private readonly options: AnnotateTableOptions) {}
 
   async get(): Promise<BatchModel> {
-    const { model, workers = 1, intraOpThreads, pipeline } = this.options;
+    const { model, workers = 1, intraOpThreads } = this.options;
     if (model) return model;
-    if (workers <= 1) return intraOpThreads === undefined ? loadPipeline(pipeline) : createPipeline({ pipeline, intraOpThreads });
+    if (workers <= 1) return pipelineOf(this.options);
     this.pool = await PipelinePool.create({
-      factory: { module: POOL_FACTORY, options: { pipeline, intraOpThreads: intraOpThreads ?? 1 } },
+      factory: { module: POOL_FACTORY, options: { ...workerOptions(this.options), intraOpThreads: intraOpThreads ?? 1 } },
       workers,
     });
     return this.pool;

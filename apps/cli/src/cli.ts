@@ -28,6 +28,9 @@ interface AnnotateFlags {
   progress?: boolean;
   workers: number;
   intraOpThreads?: number;
+  nerModel?: string;
+  embeddings?: string;
+  head?: string;
 }
 
 // Each worker holds one batch's annotations at a time: 64 notes keep two workers well under 1 GB with little loss of
@@ -114,6 +117,9 @@ export function buildProgram(io: Io = processIo): Command {
     .addOption(tableOption(new Option("--replace", "replace an existing DuckDB --output table (default: fail if it exists)")))
     .addOption(tableOption(new Option("--workers <n>", "worker threads, each running the pipeline with its own ONNX Runtime session (1: the main thread)").argParser(positiveInt).default(DEFAULT_WORKERS)))
     .addOption(tableOption(new Option("--intra-op-threads <n>", "ONNX Runtime intra-op threads per pipeline").argParser(positiveInt)))
+    .option("--ner-model <dir>", "a Kindling NER model directory to tag with (default: the shipped ner_clinical_open), e.g. one tools/train exported")
+    .option("--embeddings <dir>", "word vectors for --ner-model (default: <dir>/embeddings if it exists, else the shipped embeddings_clinical_open)")
+    .option("--head <name>", "tag with this multi-task head of the NER model (see MedicalNerModel.getHeads())")
     .addOption(tableOption(new Option("--progress", "show a progress bar on stderr (default: only when stderr is a terminal)")))
     .addOption(new Option("--no-progress", "never show the progress bar"))
     .addHelpText("after", ANNOTATE_HELP)

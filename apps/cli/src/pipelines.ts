@@ -5,6 +5,8 @@ import { MedicalNerModel } from "@kindling/medical-ner";
 import { NerConverter } from "@kindling/ner-converter";
 import { SentenceDetector } from "@kindling/sentence";
 import { Tokenizer } from "@kindling/tokenizer";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 
 /** The pipelines `kindling annotate --pipeline` can run. */
 export const PIPELINE_NAMES = ["ner", "tokens"] as const;
@@ -26,17 +28,41 @@ export async function ruleBasedPipeline(textCol = TEXT_COL): Promise<PipelineMod
   return new Pipeline(ruleBasedStages(textCol)).fit();
 }
 
+/** Which tagger and vectors the ner pipeline runs (default: the shipped open models). */
+export interface NerModelChoice {
+  /** A Kindling NER model directory (manifest.json + model.onnx), e.g. one tools/train exported. */
+  nerModel?: string;
+  /** A kindling-embeddings directory; default: `<nerModel>/embeddings` if it exists, else the shipped vectors. */
+  embeddings?: string;
+  /** Multi-task head of the NER model to tag with. */
+  head?: string;
+}
+
+export interface NerPipelineOptions extends NerModelChoice {
+  intraOpThreads?: number;
+}
+
+/** True when the options ask for something other than the shipped models. */
+export function isCustomModel(choice: NerModelChoice): boolean {
+  return choice.nerModel !== undefined || choice.embeddings !== undefined || choice.head !== undefined;
+}
+
 /**
- * The model card's pipeline with Kindling's shipped open models: the rule-based stages, then
- * WordEmbeddingsModel → MedicalNerModel (with per-token confidence) → NerConverter into `ner_chunk`.
+ * The model card's pipeline: the rule-based stages, then WordEmbeddingsModel → MedicalNerModel (with per-token
+ * confidence) → NerConverter into `ner_chunk`; Kindling's shipped open models unless the options name others.
+ * Vectors that do not match the tagger fail at fit, naming both storageRefs.
  */
-export async function nerPipeline(textCol = TEXT_COL, options: { intraOpThreads?: number } = {}): Promise<PipelineModel> {
-  const embeddings = await WordEmbeddingsModel.pretrained("embeddings_clinical_open", "en", "clinical/models");
-  const ner = await MedicalNerModel.pretrained("ner_clinical_open", "en", "clinical/models");
+export async function nerPipeline(textCol = TEXT_COL, options: NerPipelineOptions = {}): Promise<PipelineModel> {
+  const { nerModel, head, intraOpThreads } = options;
+  const ner = nerModel === undefined ? await MedicalNerModel.pretrained("ner_clinical_open", "en", "clinical/models") : await MedicalNerModel.load(nerModel);
+  const vectorsDir = options.embeddings ?? (nerModel !== undefined && existsSync(join(nerModel, "embeddings")) ? join(nerModel, "embeddings") : undefined);
+  const embeddings = vectorsDir === undefined ? await WordEmbeddingsModel.pretrained("embeddings_clinical_open", "en", "clinical/models") : await WordEmbeddingsModel.load(vectorsDir);
+  if (intraOpThreads !== undefined) ner.setIntraOpThreads(intraOpThreads);
+  if (head !== undefined) ner.setHead(head);
   return new Pipeline([
     ...ruleBasedStages(textCol),
     embeddings.setInputCols(["sentence", "token"]).setOutputCol("embeddings"),
-    (options.intraOpThreads === undefined ? ner : ner.setIntraOpThreads(options.intraOpThreads)).setIncludeConfidence(true).setInputCols(["sentence", "token", "embeddings"]).setOutputCol("ner"),
+    ner.setIncludeConfidence(true).setInputCols(["sentence", "token", "embeddings"]).setOutputCol("ner"),
     new NerConverter().setInputCols(["sentence", "token", "ner"]).setOutputCol("ner_chunk"),
   ]).fit();
 }
