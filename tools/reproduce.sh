@@ -17,12 +17,13 @@ node tools/corpora/dist/cli.js --tokens-only
 PYTHONHASHSEED=0 $P -m tools.train.vectors --workers 1 --out tools/out/embeddings
 $P -m tools.train.train "${profile[@]}" --sources aci-train --out tools/out/runs/release
 
-# Ship: the fine-tuned vectors are the shipped embeddings_clinical_open, so both files carry that storageRef.
+# Ship: the fine-tuned vectors (storageRef embeddings_clinical_open_base_tuned) are the shipped
+# embeddings_clinical_open, so both files carry that storageRef.
 export_dir=tools/out/runs/release/export
 mkdir -p models/ner_clinical_open models/embeddings_clinical_open
 cp "$export_dir/model.onnx" "$export_dir/manifest.json" models/ner_clinical_open/
 cp "$export_dir"/embeddings/{embeddings.json,vocab.txt,vectors.bin} models/embeddings_clinical_open/
-sed -i 's/"embeddings_clinical_open_tuned"/"embeddings_clinical_open"/' models/ner_clinical_open/manifest.json models/embeddings_clinical_open/embeddings.json
+sed -i 's/"embeddings_clinical_open_base_tuned"/"embeddings_clinical_open"/' models/ner_clinical_open/manifest.json models/embeddings_clinical_open/embeddings.json
 
 # Parity: the TypeScript runtime's tags against PyTorch's on every aci-dev sentence.
 $P -m tools.train.predict_torch tools/out/runs/release/best.pt --pred tools/out/aci-dev.torch.conll

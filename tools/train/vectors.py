@@ -74,7 +74,9 @@ def main(argv=None):
     ap.add_argument("--max-vocab", type=int, default=40000, help="keep the most frequent words (size cap)")
     ap.add_argument("--case-sensitive", action="store_true", help="default: lowercase for training and lookup")
     ap.add_argument("--dtype", choices=["float16", "float32"], default="float16")
-    ap.add_argument("--storage-ref", default="embeddings_clinical_open")
+    # Not the shipped name: the shipped embeddings_clinical_open are the release run's fine-tuned copy of these, and
+    # a model trained on these (frozen) must not silently get those.
+    ap.add_argument("--storage-ref", default="embeddings_clinical_open_base")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--smoke", action="store_true", help="1 epoch (and 2k documents per file for the stand-in corpus)")
