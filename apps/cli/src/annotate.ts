@@ -55,8 +55,7 @@ async function writeBare(path: string, records: readonly object[]): Promise<void
 function workerOptions(options: AnnotateTextOptions & { intraOpThreads?: number }): WorkerPipelineOptions {
   const { pipeline, nerModel, embeddings, head, intraOpThreads } = options;
   if (pipeline !== "ner" && isCustomModel(options)) throw new UsageError("--ner-model, --embeddings and --head apply to --pipeline ner");
-  const choice = Object.fromEntries(Object.entries({ nerModel, embeddings, head, intraOpThreads }).filter(([, v]) => v !== undefined));
-  return { pipeline, ...choice };
+  return { pipeline, nerModel, embeddings, head, intraOpThreads };
 }
 
 /** The shipped pipeline, loaded once per process, or one built for the options' own models or threads. */

@@ -1,5 +1,6 @@
 // --ner-model / --embeddings / --head: the CLI with a user's own model directory (here the tiny two-head fixture of
 // @kindling/medical-ner, with its own vectors and the tags the Python reference gives for each output).
+import { bioToChunks } from "@kindling/training";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,16 +13,9 @@ const expected = JSON.parse(readFileSync(join(FIXTURE, "expected.json"), "utf8")
   sentences: { text: string; tokens: string[]; tags: Record<string, string[]> }[];
 };
 
-/** The chunks a BIO tag sequence spells over space-separated tokens (B/I runs of one label). */
+/** The chunks a BIO tag sequence spells over space-separated tokens. */
 function chunksOf(tokens: readonly string[], tags: readonly string[]): { chunk: string; ner_label: string }[] {
-  const out: { chunk: string; ner_label: string }[] = [];
-  tags.forEach((tag, i) => {
-    const [prefix, label] = tag.split("-") as [string, string | undefined];
-    const last = out.at(-1);
-    if (prefix === "I" && last && last.ner_label === label && tags[i - 1] !== "O") last.chunk += ` ${tokens[i]}`;
-    else if (prefix !== "O") out.push({ chunk: tokens[i]!, ner_label: label! });
-  });
-  return out;
+  return bioToChunks(tags).map((c) => ({ chunk: tokens.slice(c.start, c.end).join(" "), ner_label: c.label }));
 }
 
 describe("kindling annotate with a model directory", async () => {
