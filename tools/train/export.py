@@ -118,6 +118,20 @@ def fp16_weights(src, dst):
     onnx.save(m, str(dst))
 
 
+def training_splits(ckpt):
+    """Named only when not the usual train split alone (e.g. train + dev for a fixed-epoch BC5CDR model)."""
+    splits = ckpt["args"].get("train_splits", ["train"])
+    return {} if splits == ["train"] else {"splits": splits}
+
+
+def encoder_pretraining(pre):
+    """What the manifest says about a bidirectional-LM-pretrained encoder (tools/train/pretrain.py)."""
+    last = pre["history"][-1]
+    return {"method": "bidirectional language model on the word vectors' text (tools/train/pretrain.py)",
+            "epochs": last["epoch"], "heldOutPerplexity": last["heldOutPerplexity"],
+            "maxTokens": pre["args"]["max_tokens"], "predictedWords": pre["args"]["vocab"]}
+
+
 def export_run(ckpt_path, out_dir):
     ckpt, tagger, crf, head_crfs = load(ckpt_path)
     out = Path(out_dir)
@@ -160,15 +174,18 @@ def export_run(ckpt_path, out_dir):
                                     (x.detach().tolist() for x in c.scores())))}
                   for name, c in head_crfs.items()},
         "opset": OPSET,
-        "trainingData": [{"source": s, "labels": l} for s, l in ckpt["sources"].items()],
+        "trainingData": [{"source": s, "labels": l, **training_splits(ckpt)} for s, l in ckpt["sources"].items()],
         "metrics": {"devSource": ckpt["dev_source"], "epoch": ckpt["epoch"],
-                    "strict": {k: r4(v) for k, v in dev["strict"].items()},
-                    "relaxed": {k: r4(v) for k, v in dev["relaxed"].items()},
+                    # a fixed-epoch model (--dev-source none) has no selection score
+                    "strict": dev and {k: r4(v) for k, v in dev["strict"].items()},
+                    "relaxed": dev and {k: r4(v) for k, v in dev["relaxed"].items()},
                     "tokenizer": "stand-in (tools/train/standin_tokenize.py)"},
         "training": {"profile": ckpt["profile"], "config": ckpt["config"],
                      "partialLabels": not ckpt["args"]["missing_as_o"],
                      "tunedEmbeddings": bool(tuned), "seed": ckpt["args"]["seed"],
-                     **({"lrSchedule": ckpt["lr_schedule"]} if "lr_schedule" in ckpt else {})},
+                     **({"lrSchedule": ckpt["lr_schedule"]} if "lr_schedule" in ckpt else {}),
+                     **({"encoderPretraining": encoder_pretraining(ckpt["encoder_pretraining"])}
+                        if "encoder_pretraining" in ckpt else {})},
         "parity": {"model.onnx": check, "model.fp16.onnx": check16},
         "files": {"model.onnx": {"sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
                                  "bytes": onnx_path.stat().st_size},

@@ -126,6 +126,18 @@ def load_heads(args, cfg, rng):
     return heads
 
 
+def load_pretrained_encoder(args, lex):
+    """tools.train.pretrain's checkpoint, checked against this run's vectors and encoder shape."""
+    pre = torch.load(args.init_encoder)
+    ref, own = pre["embeddings_meta"]["storageRef"], lex.meta["storageRef"]
+    assert ref == own, f"{args.init_encoder} was pretrained on embeddings {ref}, this run uses {own}"
+    want = dict(char_dim=args.char_dim, char_filters=args.char_filters, hidden=args.hidden, casing=not args.no_casing)
+    got = {k: pre["config"][k] for k in want}
+    assert got == want and pre["max_chars"] == args.max_chars, \
+        f"{args.init_encoder} has encoder {got}, max_chars {pre['max_chars']}; this run wants {want}, {args.max_chars}"
+    return pre
+
+
 def labels_in_tags(sents):
     """{source: labels its tags use}: the label set of a corpus taken as complete in its own convention."""
     out = {}
@@ -157,7 +169,12 @@ def main(argv=None):
     prof.add_argument("--quick", action="store_true")
     ap.add_argument("--conll-dir", default=str(paths.CONLL_DIR))
     ap.add_argument("--sources", nargs="+", default=["aci-train"], help="manifest sources to train on")
-    ap.add_argument("--dev-source", default="aci-dev")
+    ap.add_argument("--dev-source", default="aci-dev",
+                    help="source whose dev split selects the epoch and stops training early; 'none' trains exactly "
+                         "--epochs epochs and keeps the last (e.g. after an earlier run chose the epoch count)")
+    ap.add_argument("--train-splits", nargs="+", default=["train"], metavar="SPLIT",
+                    help="splits of each source that feed training (e.g. train dev, the usual protocol for a final "
+                         "BC5CDR model once a train-only run has chosen the epoch count)")
     ap.add_argument("--embeddings", default=None, help="default tools/out/embeddings (-smoke for --smoke)")
     ap.add_argument("--out", default=None, help="run directory (default tools/out/runs/<profile>)")
     ap.add_argument("--epochs", type=int)
@@ -189,6 +206,9 @@ def main(argv=None):
                          "their labels taken as complete in their own convention (e.g. ncbi=ncbi-disease)")
     ap.add_argument("--head-sample", type=int, default=3000,
                     help="sentences per head per epoch (cycling through a shuffled order)")
+    ap.add_argument("--init-encoder", metavar="ENCODER_PT",
+                    help="start the char CNN and both LSTMs (and take the char vocabulary) from tools.train.pretrain's "
+                         "bidirectional language model instead of random weights")
     ap.add_argument("--random-init", action="store_true",
                     help="ablation: random word vectors over the same vocabulary instead of the trained ones")
     ap.add_argument("--simulate-missing", metavar="LABEL=FRACTION",
@@ -211,16 +231,26 @@ def main(argv=None):
     # Training reads only the `train` split of each source and selection only the dev source's `dev` split, so a
     # corpus may supply both (e.g. a single-corpus NCBI-disease model selected on its dev split).
     assert "aci-dev" not in args.sources, "aci-dev must never feed training"
+    selecting = args.dev_source != "none"
+    if selecting:
+        assert not ("dev" in args.train_splits and args.dev_source in args.sources), \
+            f"{args.dev_source}'s dev split cannot both train and select: use --dev-source none with --epochs"
+    else:
+        assert args.epochs and not cfg["plateau_decay"], \
+            "--dev-source none trains a fixed number of epochs: give --epochs and --plateau-decay 0"
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     t_start = time.time()
 
-    train_sents, labels = load_split(args.conll_dir, args.sources, "train")
-    dev_sents, dev_labels = load_split(args.conll_dir, [args.dev_source], "dev")
+    train_sents, labels = [], {}
+    for split in args.train_splits:
+        sents, split_labels = load_split(args.conll_dir, args.sources, split)
+        train_sents, labels = train_sents + sents, {**labels, **split_labels}
+    dev_sents, dev_labels = load_split(args.conll_dir, [args.dev_source], "dev") if selecting else ([], {})
     if args.complete:  # a single-corpus model in that corpus's own convention: its tags are the whole truth
-        labels, dev_labels = labels_in_tags(train_sents), labels_in_tags(dev_sents)
+        labels, dev_labels = labels_in_tags(train_sents), labels_in_tags(dev_sents) if selecting else {}
     if cfg["train_limit"]:
         train_sents = rng.sample(train_sents, min(cfg["train_limit"], len(train_sents)))
     if cfg["dev_limit"]:
@@ -235,8 +265,9 @@ def main(argv=None):
         g = np.random.default_rng(args.seed)
         scale = float(lex.matrix[:-1].std())
         lex.matrix[:-1] = g.normal(0.0, scale, lex.matrix[:-1].shape).astype(np.float32)
-    char_vocab = chars.build_vocab([s.tokens for s in train_sents] +
-                                   [s.tokens for h in heads.values() for s in h["train"]])
+    pre = load_pretrained_encoder(args, lex) if args.init_encoder else None
+    char_vocab = pre["char_vocab"] if pre else chars.build_vocab(
+        [s.tokens for s in train_sents] + [s.tokens for h in heads.values() for s in h["train"]])
     enc = Encoder(lex, char_vocab, tags, args.max_chars, labels, partial=not (args.missing_as_o or args.complete))
     train_items = [{**enc.encode(s), "head": None} for s in train_sents]
     dev_items = [enc.encode(s) for s in dev_sents]
@@ -254,6 +285,8 @@ def main(argv=None):
     config = dict(char_dim=args.char_dim, char_filters=args.char_filters, hidden=args.hidden,
                   dropout=args.dropout, casing=not args.no_casing, heads=list(heads))
     tagger = Tagger(char_vocab, len(tags), lex.matrix.shape[1], **config)
+    if pre:
+        tagger.load_state_dict(pre["encoder"], strict=False)
     net = Net(lex.matrix, tagger, CRF(tags), tune=not args.freeze_embeddings,
               head_crfs={name: CRF(tags) for name in heads})
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=args.lr)
@@ -267,7 +300,9 @@ def main(argv=None):
             "embeddings_meta": lex.meta, "sources": {s: labels[s] for s in args.sources if s in labels},
             "dev_source": args.dev_source, "profile": profile, "args": vars(args),
             "lr_schedule": {"lr": args.lr, "plateauDecay": cfg["plateau_decay"], "plateauPatience": args.plateau_patience},
-            "heads": {name: {"sources": h["sources"], "labels": h["labels"]} for name, h in heads.items()}}
+            "heads": {name: {"sources": h["sources"], "labels": h["labels"]} for name, h in heads.items()},
+            **({"encoder_pretraining": {"file": args.init_encoder, "history": pre["history"], "args": pre["args"]}}
+               if pre else {})}
     next_head_sample = head_sampler(head_items, args.head_sample, rng)
 
     best, best_epoch, history = -1.0, 0, []
@@ -291,13 +326,15 @@ def main(argv=None):
             total += loss.item() * len(batch_items)
             n += len(batch_items)
         train_secs = time.time() - t0
-        t1 = time.time()
-        ch, _, _ = evaluate_items(net, dev_items, tags, dev_labels[args.dev_source], args.window, args.overlap)
-        f1 = ch["strict"]["micro"]["f1"]
-        row = {"epoch": epoch, "loss": total / n, "trainSeconds": round(train_secs, 1),
-               "devSeconds": round(time.time() - t1, 1), "devStrictMicroF1": round(f1, 4),
-               "devRelaxedMicroF1": round(ch["relaxed"]["micro"]["f1"], 4),
-               "devStrictF1": {l: round(ch["strict"][l]["f1"], 4) for l in dev_labels[args.dev_source]}}
+        row = {"epoch": epoch, "loss": total / n, "trainSeconds": round(train_secs, 1)}
+        ch = f1 = None
+        if selecting:
+            t1 = time.time()
+            ch, _, _ = evaluate_items(net, dev_items, tags, dev_labels[args.dev_source], args.window, args.overlap)
+            f1 = ch["strict"]["micro"]["f1"]
+            row.update({"devSeconds": round(time.time() - t1, 1), "devStrictMicroF1": round(f1, 4),
+                        "devRelaxedMicroF1": round(ch["relaxed"]["micro"]["f1"], 4),
+                        "devStrictF1": {l: round(ch["strict"][l]["f1"], 4) for l in dev_labels[args.dev_source]}})
         for name, h in heads.items():  # logged, never used for selection
             hch, _, _ = evaluate_items(net, head_items[name]["dev"], tags, h["labels"], args.window, args.overlap, name)
             row.setdefault("headDevStrictMicroF1", {})[name] = round(hch["strict"]["micro"]["f1"], 4)
@@ -308,7 +345,7 @@ def main(argv=None):
         print(json.dumps(row), flush=True)
         ckpt = {"state": net.state_dict(), "epoch": epoch, "dev": ch, "history": history, **meta}
         torch.save(ckpt, run / f"epoch-{epoch:02d}.pt")
-        if f1 > best:
+        if not selecting or f1 > best:  # without a dev source the last epoch is the model
             best, best_epoch = f1, epoch
             torch.save(ckpt, run / "best.pt")
         elif epoch - best_epoch >= cfg["patience"]:
@@ -317,8 +354,12 @@ def main(argv=None):
 
     # Final report from the selected checkpoint.
     net.load_state_dict(torch.load(run / "best.pt")["state"])
-    ch, tok, pred = evaluate_items(net, dev_items, tags, dev_labels[args.dev_source], args.window, args.overlap)
-    report = f"best epoch {best_epoch} (of {len(history)}), dev = {args.dev_source}\n\n{format_chunks(ch)}\n\n{format_tokens(tok)}"
+    if selecting:
+        ch, tok, _ = evaluate_items(net, dev_items, tags, dev_labels[args.dev_source], args.window, args.overlap)
+        report = f"best epoch {best_epoch} (of {len(history)}), dev = {args.dev_source}\n\n{format_chunks(ch)}\n\n{format_tokens(tok)}"
+    else:
+        ch = tok = None
+        report = f"last epoch {best_epoch} (fixed epoch count, no model selection)"
     head_scores = {}
     for name, h in heads.items():
         head_scores[name] = {}
@@ -329,7 +370,8 @@ def main(argv=None):
     print(report)
     (run / "report.txt").write_text(report + "\n")
     (run / "history.json").write_text(json.dumps({"history": history, "bestEpoch": best_epoch,
-                                                  "dev": {"chunks": ch, "tokens": tok}, "heads": head_scores,
+                                                  "dev": {"chunks": ch, "tokens": tok} if selecting else None,
+                                                  "heads": head_scores,
                                                   "args": vars(args), "profile": profile,
                                                   "trainingSeconds": round(time.time() - t_start)}, indent=2))
     print(f"training time {time.time() - t_start:.0f}s ({sum(h['trainSeconds'] for h in history):.0f}s in epochs)")
