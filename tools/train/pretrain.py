@@ -10,7 +10,7 @@ the same, so nothing changes for the TypeScript runtime.
   /usr/bin/python3 -m tools.train.pretrain --max-tokens 200000 --out /tmp/lm   # a quick look
 
 Input: the tokenised text of the word vectors (Kindling's tokenizer, one sentence per line; never MTSamples,
-never aci-dev). Checkpoints after every epoch (`encoder.pt` is the latest).
+never aci-dev). Checkpoints after every epoch (`encoder-NN.pt`; `encoder.pt` is the latest).
 """
 import argparse
 import gzip
@@ -176,9 +176,11 @@ def main(argv=None):
         history.append(row)
         print(json.dumps(row), flush=True)
         encoder = {k: v for k, v in tagger.state_dict().items() if k.startswith(ENCODER_PREFIXES)}
-        torch.save({"encoder": encoder, "char_vocab": char_vocab, "config": config, "max_chars": args.max_chars,
-                    "embeddings_meta": lex.meta, "history": history, "args": vars(args),
-                    "seconds": round(time.time() - t_start)}, out / "encoder.pt")
+        ckpt = {"encoder": encoder, "char_vocab": char_vocab, "config": config, "max_chars": args.max_chars,
+                "embeddings_meta": lex.meta, "history": history, "args": vars(args),
+                "seconds": round(time.time() - t_start)}
+        torch.save(ckpt, out / f"encoder-{epoch:02d}.pt")
+        torch.save(ckpt, out / "encoder.pt")  # the latest epoch
     print(f"pretraining time {time.time() - t_start:.0f}s -> {out / 'encoder.pt'}")
 
 

@@ -40,3 +40,32 @@ def test_runs_section_refreshes_present_runs_and_keeps_the_others(tmp_path):
     assert "0.8850 (9 of 10) | 0.884 / 0.757 / 0.816" in md
     # Runs never made are listed as such, not dropped.
     assert md.count("not run") == sum(1 for r in RUNS if r[0] not in ("abl-random", "abl-partial"))
+
+
+def test_fixed_epoch_runs_report_their_epoch_count_and_no_dev_scores(tmp_path, monkeypatch):
+    import tools.train.report as report
+
+    class Tagger:  # stands in for the exported model: tags every first token as a disease
+        def __init__(self, *_):
+            pass
+
+        def tag(self, batch):
+            return [["B-PROBLEM"] + ["O"] * (len(toks) - 1) for toks in batch]
+    monkeypatch.setattr(report, "OnnxTagger", Tagger)
+    monkeypatch.setattr(report, "read_conll", lambda _: [Sentence(["a", "b"], ["B-PROBLEM", "O"], "bc5cdr", 0),
+                                                         Sentence(["c", "d"], ["O", "B-PROBLEM"], "bc5cdr", 1)])
+    runs, out = tmp_path / "runs", tmp_path / "bench"
+    out.mkdir()
+    run = runs / "bc5cdr-traindev"
+    (run / "export").mkdir(parents=True)
+    (run / "export" / "model.onnx").write_bytes(b"")
+    (run / "history.json").write_text(json.dumps({
+        "history": [{"epoch": 1, "trainSeconds": 40.0}, {"epoch": 2, "trainSeconds": 42.0}], "bestEpoch": 2,
+        "dev": None, "heads": {}, "args": {"epochs": 2}}))
+    md = "\n".join(runs_section(runs, tmp_path / "conll", out))
+    saved = json.loads((out / "ner-runs.json").read_text())["bc5cdr-traindev"]
+    assert saved["fixedEpochs"] and "devStrict" not in saved
+    assert "--train-splits train dev --dev-source none --epochs 2 " in saved["command"]
+    assert saved["test"]["strict"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
+    assert "| BC5CDR-disease | BC5CDR (Disease) train + dev, constant lr, epochs = best epoch of bc5cdr-const | 0.5000 | 0.5000 | **0.5000** |" in md
+    assert "| 2 (fixed) |" in md
