@@ -59,5 +59,6 @@ export async function loadStage(dir: string): Promise<AnyStage> {
   }
   const loader = loaders.get(saved.class);
   if (!loader) throw new PersistenceError(path, `unknown stage class "${saved.class}": import ${saved.package} before loading`);
-  return loader.load(saved.params, dir);
+  const stage = await loader.load(saved.params, dir);
+  return typeof saved.uid === "string" ? stage.restoreUid(saved.uid) : stage;
 }

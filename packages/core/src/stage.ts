@@ -23,6 +23,12 @@ export abstract class PipelineStage<P extends OutputParams = StageParams> extend
     return this.uidValue;
   }
 
+  /** Gives a loaded stage the uid it was saved with (Spark keeps uids across save/load). */
+  restoreUid(uid: string): this {
+    this.uidValue = uid;
+    return this;
+  }
+
   /** The npm package that defines the class, stored on save so load can say what to import. */
   abstract get packageName(): string;
 

@@ -215,6 +215,8 @@ describe("save and load", () => {
     const loaded = await PipelineModel.load(dir);
     expect(await new LightPipeline(loaded).annotate("Chest Pain")).toEqual(await new LightPipeline(model).annotate("Chest Pain"));
     expect((await new LightPipeline(loaded).annotate("Chest Pain")).token).toEqual(["chest", "pain"]);
+    // Spark keeps each stage's uid across save and load.
+    expect(loaded.stages.map((s) => s.uid)).toEqual(model.stages.map((s) => s.uid));
   });
 
   it("fails with the path on a missing, foreign or newer directory", async () => {
