@@ -228,8 +228,8 @@ def main(argv=None):
                                      paths.EMBEDDINGS_DIR.exists() else paths.EMBEDDINGS_DIR)
     run = Path(args.out or paths.RUNS_DIR / profile)
     run.mkdir(parents=True, exist_ok=True)
-    # Training reads only the `train` split of each source and selection only the dev source's `dev` split, so a
-    # corpus may supply both (e.g. a single-corpus NCBI-disease model selected on its dev split).
+    # Training reads the --train-splits of each source (default `train`) and selection only the dev source's `dev`
+    # split, so a corpus may supply both (e.g. a single-corpus NCBI-disease model selected on its dev split).
     assert "aci-dev" not in args.sources, "aci-dev must never feed training"
     selecting = args.dev_source != "none"
     if selecting:
@@ -285,8 +285,9 @@ def main(argv=None):
     config = dict(char_dim=args.char_dim, char_filters=args.char_filters, hidden=args.hidden,
                   dropout=args.dropout, casing=not args.no_casing, heads=list(heads))
     tagger = Tagger(char_vocab, len(tags), lex.matrix.shape[1], **config)
-    if pre:
-        tagger.load_state_dict(pre["encoder"], strict=False)
+    if pre:  # the encoder's weights only: the output layers stay the tagger's own
+        unexpected = tagger.load_state_dict(pre["encoder"], strict=False).unexpected_keys
+        assert not unexpected, f"{args.init_encoder}: weights this tagger does not have: {unexpected}"
     net = Net(lex.matrix, tagger, CRF(tags), tune=not args.freeze_embeddings,
               head_crfs={name: CRF(tags) for name in heads})
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=args.lr)
