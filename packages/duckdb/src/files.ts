@@ -1,3 +1,6 @@
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { QuerySource, RejectedRow } from "./source.js";
 import { sqlString } from "./sql.js";
@@ -22,9 +25,18 @@ export function csvSource(path: string, options: CsvSourceOptions = {}): QuerySo
   };
 }
 
-/** A JSON lines file (gzip too). Invalid UTF-8 or malformed JSON fails the run with DuckDB's message naming the line. */
+/** A JSON lines file (gzip too). Invalid UTF-8 or malformed JSON fails the run with an error naming the line. */
 export function jsonSource(path: string): QuerySource {
-  return { query: `SELECT * FROM read_json(${sqlString(path)})`, name: path };
+  return {
+    query: `SELECT * FROM read_json(${sqlString(path)})`,
+    name: path,
+    explainFailure: async (error) => {
+      if (!/Malformed JSON|invalid UTF-8/i.test(error.message)) return undefined;
+      const bad = await firstBadJsonLine(path).catch(() => undefined);
+      // DuckDB's message stays the error's cause; its line number is not repeated here.
+      return bad && `line ${bad.line}: ${bad.reason}`;
+    },
+  };
 }
 
 export function parquetSource(path: string): QuerySource {
@@ -39,4 +51,49 @@ async function csvRejects(reader: DuckDBConnection, path: string): Promise<Rejec
      GROUP BY line ORDER BY line`,
   );
   return result.getRowObjectsJS().map((r) => ({ message: `${path} line ${r.line}: ${r.error_type}: ${r.error_message}` }));
+}
+
+/**
+ * The first line of a JSON lines file that is not valid UTF-8 or not one JSON value, read line by line (gunzipped
+ * when the name ends in .gz): only called once DuckDB has failed, whose JSON errors name the line after the bad one.
+ */
+export async function firstBadJsonLine(path: string): Promise<{ line: number; reason: string } | undefined> {
+  const raw = createReadStream(path);
+  const bytes: Readable = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  let line = 0;
+  try {
+    for await (const buffer of byteLines(bytes)) {
+      line += 1;
+      let text: string;
+      try {
+        text = utf8.decode(buffer);
+      } catch {
+        return { line, reason: "invalid UTF-8" };
+      }
+      if (text.trim() === "") continue;
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        return { line, reason: `malformed JSON: ${(e as Error).message}` };
+      }
+    }
+    return undefined;
+  } finally {
+    raw.destroy();
+  }
+}
+
+/** Lines as raw bytes (a string decoder would hide invalid UTF-8 behind U+FFFD). */
+async function* byteLines(stream: Readable): AsyncGenerator<Buffer> {
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let data: Buffer = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    for (let newline = data.indexOf(10); newline >= 0; newline = data.indexOf(10)) {
+      yield data.subarray(0, newline);
+      data = data.subarray(newline + 1);
+    }
+    rest = data;
+  }
+  if (rest.length) yield rest;
 }

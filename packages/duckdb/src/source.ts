@@ -17,6 +17,11 @@ export interface QuerySource {
    * connection once the scan is done. `csvSource` sets it.
    */
   readonly rejectedRows?: (reader: DuckDBConnection) => Promise<readonly RejectedRow[]>;
+  /**
+   * When the reader fails, a message that says better than DuckDB's where and why (`jsonSource` finds the line
+   * itself: DuckDB's JSON errors name the line after the bad one); undefined keeps DuckDB's message.
+   */
+  readonly explainFailure?: (error: Error) => Promise<string | undefined>;
 }
 
 export type NoteSource = TableSource | QuerySource;
@@ -172,8 +177,7 @@ export class NoteReader {
     try {
       return await action();
     } catch (e) {
-      const prefix = describeSource(this.source) + (context ? `: ${context}` : "");
-      throw new SourceError(`${prefix}: ${(e as Error).message}`, { cause: e });
+      throw await sourceFailure(this.source, e as Error, context);
     }
   }
 }
@@ -187,8 +191,14 @@ async function describeColumns(connection: DuckDBConnection, source: NoteSource)
     const result = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${fromClause(source)}`);
     return result.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   } catch (e) {
-    throw new SourceError(`${describeSource(source)}: cannot read it: ${(e as Error).message}`, { cause: e });
+    throw await sourceFailure(source, e as Error, "cannot read it");
   }
+}
+
+async function sourceFailure(source: NoteSource, error: Error, context?: string): Promise<SourceError> {
+  const explained = "table" in source ? undefined : await source.explainFailure?.(error);
+  const prefix = describeSource(source) + (context ? `: ${context}` : "");
+  return new SourceError(`${prefix}: ${explained ?? error.message}`, { cause: error });
 }
 
 /** "a number (42)", "an array ([1,2])": what a value is, for error messages. */

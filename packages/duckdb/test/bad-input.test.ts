@@ -3,6 +3,7 @@
 import { LightPipeline } from "@kindling/core";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { annotateTable, csvSource, DEFAULT_MAX_TEXT_LENGTH, jsonSource, parquetSource, SourceError, sqlString, type AnnotateTableOptions, type BatchModel, type NoteSource } from "../src/index.js";
 import { openDatabase, rows, tableNames, tempDir } from "./helpers.js";
@@ -120,7 +121,7 @@ describe("annotateTable on bad input", async () => {
     const jsonl = join(dir, "bad.jsonl");
     await writeFile(jsonl, Buffer.from(`{"id":1,"text":"${PAIN}"}\n{"id":2,"text":"bad \xff bytes"}\n`, "latin1"));
     const before = await tableNames(connection);
-    await expect(annotate(jsonSource(jsonl))).rejects.toThrow(new RegExp(`^${jsonl}: .*Malformed JSON in file .*, at byte 21 in line \\d: invalid UTF-8 encoding in string`));
+    await expect(annotate(jsonSource(jsonl))).rejects.toThrow(new RegExp(`^${jsonl}: cannot read it: line 2: invalid UTF-8$`));
     // Parquet marks the column as UTF-8; DuckDB checks it when reading and names the value.
     const parquet = join(dir, "bad.parquet");
     await connection.run(`COPY (SELECT * FROM (VALUES (1, ${sqlString(PAIN)}), (2, 'bad QQ bytes')) AS t(id, text)) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION uncompressed)`);
@@ -129,6 +130,20 @@ describe("annotateTable on bad input", async () => {
     await writeFile(parquet, bytes);
     await expect(annotate(parquetSource(parquet))).rejects.toThrow(/value "bad \\xFF\\xFE bytes" is not valid UTF8/);
     expect(await tableNames(connection)).toEqual(before);
+  });
+
+  it("names the malformed line of a JSON lines file, plain or gzipped, wherever DuckDB trips on it", async () => {
+    // DuckDB's own message names the line after the bad one; the source finds the line itself.
+    const good = (id: number) => JSON.stringify({ id, text: PAIN });
+    const early = join(dir, "early.jsonl");
+    await writeFile(early, [good(1), good(2), `{"id": 3 "text": "no comma"}`, good(4)].join("\n") + "\n");
+    await expect(annotate(jsonSource(early))).rejects.toThrow(new RegExp(`^${early}: cannot read it: line 3: malformed JSON: Expected ','`));
+    // Past the rows DuckDB samples for the schema: the failure comes while reading, not while describing.
+    const late = join(dir, "late.jsonl.gz");
+    const lines = Array.from({ length: 30_000 }, (_, i) => good(i + 1));
+    lines[25_000] = `{"id": 25001, "text": "unterminated}`;
+    await writeFile(late, gzipSync(lines.join("\n") + "\n"));
+    await expect(annotate(jsonSource(late))).rejects.toThrow(new RegExp(`^${late}: (reading on from row \\d+: )?line 25001: malformed JSON: Unterminated string`));
   });
 
   it("allows duplicate ids: each row is a note of its own", async () => {
