@@ -134,7 +134,9 @@ def runs_section(runs_dir, conll_dir, out_dir):
            "NCBI dev 0.867 vs 0.849 fine-tuned). These are the like-for-like comparison with published single-corpus "
            "BiLSTM-CRF results; they do not ship. Each corpus is also given in the usual protocol for a final model: "
            "trained on train + dev for the number of epochs a train-only run with the same settings chose on dev "
-           "(so dev selects nothing in the final run; the test split is never looked at before scoring). Fine-tuned "
+           "(so dev selects nothing in the final run; the test split is never looked at before scoring). The default "
+           "schedule halves the lr only after a 2-epoch dev plateau, so where the best epoch comes first (BC5CDR) its "
+           "model is the constant-lr one. Fine-tuned "
            "vectors and multi-task heads on the clinical model were tried too: `tools/train/README.md`.", "",
            "| corpus | model | test strict P | R | F1 | relaxed F1 | epoch | published BiLSTM-CRF | goal | command |",
            "|---|---|---:|---:|---:|---:|---:|---|---|---|"]
