@@ -124,6 +124,12 @@ def training_splits(ckpt):
     return {} if splits == ["train"] else {"splits": splits}
 
 
+def training_tokenizer(ckpt):
+    """What tokenised the training CoNLL: its manifest's `generatedBy` (tools/corpora or the stand-in)."""
+    path = Path(ckpt["args"]["conll_dir"]) / "manifest.json"
+    return json.loads(path.read_text()).get("generatedBy", "unknown") if path.exists() else "unknown"
+
+
 def encoder_pretraining(pre):
     """What the manifest says about a bidirectional-LM-pretrained encoder (tools/train/pretrain.py)."""
     last = pre["history"][-1]
@@ -179,7 +185,7 @@ def export_run(ckpt_path, out_dir):
                     # a fixed-epoch model (--dev-source none) has no selection score
                     "strict": dev and {k: r4(v) for k, v in dev["strict"].items()},
                     "relaxed": dev and {k: r4(v) for k, v in dev["relaxed"].items()},
-                    "tokenizer": "stand-in (tools/train/standin_tokenize.py)"},
+                    "tokenizer": training_tokenizer(ckpt)},
         "training": {"profile": ckpt["profile"], "config": ckpt["config"],
                      "partialLabels": not ckpt["args"]["missing_as_o"],
                      "tunedEmbeddings": bool(tuned), "seed": ckpt["args"]["seed"],
