@@ -66,3 +66,12 @@ def test_head_sampler_sees_every_sentence_before_repeating():
     sample = head_sampler(items, 4, random.Random(1))
     seen = [it["id"] for _ in range(5) for it in sample("h")]  # 20 draws = two full passes
     assert sorted(seen[:10]) == list(range(10)) and sorted(seen[10:]) == list(range(10))
+
+
+def test_manifest_names_the_tokenizer_of_the_training_conll(tmp_path):
+    import json
+
+    from tools.train.export import training_tokenizer
+    (tmp_path / "manifest.json").write_text(json.dumps({"sources": {}, "generatedBy": "tools/corpora (Kindling)"}))
+    assert training_tokenizer({"args": {"conll_dir": str(tmp_path)}}) == "tools/corpora (Kindling)"
+    assert training_tokenizer({"args": {"conll_dir": str(tmp_path / "gone")}}) == "unknown"
