@@ -57,7 +57,7 @@ async function csvRejects(reader: DuckDBConnection, path: string): Promise<Rejec
  * The first line of a JSON lines file that is not valid UTF-8 or not one JSON value, read line by line (gunzipped
  * when the name ends in .gz): only called once DuckDB has failed, whose JSON errors name the line after the bad one.
  */
-export async function firstBadJsonLine(path: string): Promise<{ line: number; reason: string } | undefined> {
+async function firstBadJsonLine(path: string): Promise<{ line: number; reason: string } | undefined> {
   const raw = createReadStream(path);
   const bytes: Readable = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
   const utf8 = new TextDecoder("utf-8", { fatal: true });
