@@ -13,7 +13,6 @@ Input: the tokenised text of the word vectors (Kindling's tokenizer, one sentenc
 never aci-dev). Checkpoints after every epoch (`encoder-NN.pt`; `encoder.pt` is the latest).
 """
 import argparse
-import gzip
 import json
 import math
 import random
@@ -25,28 +24,25 @@ import torch
 from torch import nn
 
 from . import chars, embeddings, paths
-from .data import Lexicon
-from .model import Tagger, reverse_within
-from .vectors import KINDLING_TOKENS
+from .data import Lexicon, bucketed_batches
+from .model import Tagger
+from .vectors import KINDLING_TOKENS, Sentences
 
 # The parts of Tagger that pretraining teaches (the output layers are the tagger's own).
 ENCODER_PREFIXES = ("char_emb.", "char_cnn.", "fwd.", "bwd.")
 
 
 def read_sentences(path, max_len, max_tokens=None):
-    """Token lists from a one-sentence-per-line file; lines longer than max_len are cut into pieces."""
+    """Token lists from the vectors' one-sentence-per-line file; lines longer than max_len are cut into pieces."""
     out, n = [], 0
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            toks = line.split()
-            for a in range(0, len(toks), max_len):
-                piece = toks[a:a + max_len]
-                if len(piece) >= 3:
-                    out.append(piece)
-                    n += len(piece)
-            if max_tokens and n >= max_tokens:
-                break
+    for toks in Sentences(path, lowercase=False):
+        for a in range(0, len(toks), max_len):
+            piece = toks[a:a + max_len]
+            if len(piece) >= 3:
+                out.append(piece)
+                n += len(piece)
+        if max_tokens and n >= max_tokens:
+            break
     return out
 
 
@@ -61,11 +57,7 @@ class BiLM(nn.Module):
 
     def forward(self, vectors, char_ids, lengths, targets):
         """Mean negative log-likelihood per predicted word (both directions)."""
-        t = self.tagger
-        x = t.drop(torch.cat([vectors, t.char_features(char_ids)], dim=2))
-        h_f, _ = t.fwd(x)
-        h_b = reverse_within(t.bwd(reverse_within(x, lengths))[0], lengths)
-        h_f, h_b = t.drop(h_f), t.drop(h_b)
+        h_f, h_b = self.tagger.encode(vectors, char_ids, lengths).chunk(2, dim=2)  # [forward | backward] states
         real = torch.arange(targets.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
         # position i predicts word i+1 (forward) and word i-1 (backward)
         nxt = real[:, 1:]
@@ -75,10 +67,9 @@ class BiLM(nn.Module):
 
 
 def batches(sents, batch_size, rng):
-    order = sorted(range(len(sents)), key=lambda i: len(sents[i]) + rng.random() * 2)
-    out = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-    rng.shuffle(out)
-    return out
+    """Length-bucketed batches of sentence indices, as the tagger's training batches them."""
+    items = [{"words": s, "index": i} for i, s in enumerate(sents)]
+    return [[it["index"] for it in b] for b in bucketed_batches(items, batch_size, rng)]
 
 
 def tensors(sents, lex, char_vocab, word_index, max_chars):

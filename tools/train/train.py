@@ -250,7 +250,7 @@ def main(argv=None):
         train_sents, labels = train_sents + sents, {**labels, **split_labels}
     dev_sents, dev_labels = load_split(args.conll_dir, [args.dev_source], "dev") if selecting else ([], {})
     if args.complete:  # a single-corpus model in that corpus's own convention: its tags are the whole truth
-        labels, dev_labels = labels_in_tags(train_sents), labels_in_tags(dev_sents) if selecting else {}
+        labels, dev_labels = labels_in_tags(train_sents), labels_in_tags(dev_sents)
     if cfg["train_limit"]:
         train_sents = rng.sample(train_sents, min(cfg["train_limit"], len(train_sents)))
     if cfg["dev_limit"]:

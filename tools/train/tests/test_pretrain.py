@@ -14,9 +14,10 @@ WORDS = [f"w{i}" for i in range(8)]
 
 
 def vectors(tmp_path, storage_ref="tiny_vectors"):
-    rng = np.random.default_rng(0)
-    return embeddings.write(tmp_path / storage_ref, WORDS, rng.normal(size=(len(WORDS), 8)),
-                            storage_ref=storage_ref, case_sensitive=False, source={"test": True}) and tmp_path / storage_ref
+    out = tmp_path / storage_ref
+    embeddings.write(out, WORDS, np.random.default_rng(0).normal(size=(len(WORDS), 8)),
+                     storage_ref=storage_ref, case_sensitive=False, source={"test": True})
+    return out
 
 
 def lm_perplexity(tmp_path, lines):
