@@ -18,6 +18,7 @@ from . import paths
 from .conll import read_conll
 from .evaluate import chunk_scores, token_report
 from .infer_onnx import OnnxTagger
+from .runs import RUNS, train_command
 
 SETS = [  # (name, file, labels scored, multi-task head or None for the clinical output)
     ("aci-dev", "aci-dev.dev.conll", ["PROBLEM", "TEST", "TREATMENT"], None),
@@ -39,48 +40,12 @@ PUBLISHED = [
 ]
 GOALS = {"NCBI-disease": 0.85, "BC5CDR-disease": 0.84}  # issue 3's bars
 
-TRAIN = "/usr/bin/python3 -m tools.train.train"
-# Training runs beside the shipped model (tools/train/ablations.sh runs them all): the ablations on aci-train → aci-dev,
-# and single-corpus models of the same toolchain for the published comparison. Their summaries live in
-# docs/benchmarks/ner-runs.json, refreshed from tools/out/runs/<run> whenever that run exists, kept otherwise.
-RUNS = [  # (run, kind, what it shows, arguments, (corpus, test file) for single-corpus models)
-    ("quick", "ablation", "default: skip-gram vectors, fine-tuned; partial-label CRF", "--quick --threads 2", None),
-    ("abl-random", "ablation", "random vectors (same vocabulary and scale), fine-tuned",
-     "--quick --threads 2 --random-init --out tools/out/runs/abl-random", None),
-    ("abl-partial", "ablation", "TREATMENT missing from half the notes, partial-label CRF (default)",
-     "--quick --threads 2 --simulate-missing TREATMENT=0.5 --out tools/out/runs/abl-partial", None),
-    ("abl-missing-o", "ablation", "TREATMENT missing from half the notes, missing labels taught as O",
-     "--quick --threads 2 --simulate-missing TREATMENT=0.5 --missing-as-o --out tools/out/runs/abl-missing-o", None),
-    ("ncbi", "single", "NCBI-disease only, selected on its dev split",
-     "--sources ncbi-disease --dev-source ncbi-disease --complete --freeze-embeddings --out tools/out/runs/ncbi",
-     ("NCBI-disease", "ncbi-disease.test.conll")),
-    ("ncbi-const", "single", "NCBI-disease only, constant lr, selected on its dev split",
-     "--sources ncbi-disease --dev-source ncbi-disease --complete --freeze-embeddings --plateau-decay 0 "
-     "--out tools/out/runs/ncbi-const", ("NCBI-disease", "ncbi-disease.test.conll")),
-    # The usual protocol for a final model: train + dev, for the epoch count the train-only run above chose.
-    ("ncbi-traindev", "single", "NCBI-disease train + dev, constant lr, epochs = best epoch of ncbi-const",
-     "--sources ncbi-disease --train-splits train dev --dev-source none --epochs {epochs} --complete "
-     "--freeze-embeddings --plateau-decay 0 --out tools/out/runs/ncbi-traindev",
-     ("NCBI-disease", "ncbi-disease.test.conll")),
-    ("bc5cdr", "single", "BC5CDR (Disease) only, selected on its dev split",
-     "--sources bc5cdr --dev-source bc5cdr --complete --freeze-embeddings --out tools/out/runs/bc5cdr",
-     ("BC5CDR-disease", "bc5cdr.test.conll")),
-    ("bc5cdr-const", "single", "BC5CDR (Disease) only, constant lr, selected on its dev split",
-     "--sources bc5cdr --dev-source bc5cdr --complete --freeze-embeddings --plateau-decay 0 --out tools/out/runs/bc5cdr-const",
-     ("BC5CDR-disease", "bc5cdr.test.conll")),
-    ("bc5cdr-traindev", "single", "BC5CDR (Disease) train + dev, constant lr, epochs = best epoch of bc5cdr-const",
-     "--sources bc5cdr --train-splits train dev --dev-source none --epochs {epochs} --complete --freeze-embeddings "
-     "--plateau-decay 0 --out tools/out/runs/bc5cdr-traindev",
-     ("BC5CDR-disease", "bc5cdr.test.conll")),
-]
 
-
-def summarise_run(run_dir, args, test, conll_dir):
+def summarise_run(run_dir, run, conll_dir):
     """A run's summary from its history.json (and, for single-corpus models, its export scored on the test split)."""
     h = json.loads((run_dir / "history.json").read_text())
-    command = f"{TRAIN} {args}"
-    if "{epochs}" in command:  # a fixed-epoch run: the count its selection run chose
-        command = command.format(epochs=h["args"]["epochs"])
+    # A fixed-epoch run trained the count its selection run chose: the command says that number.
+    command = train_command(run, epochs=h["args"]["epochs"] if run.epochs_from else None)
     out = {"command": command, "bestEpoch": h["bestEpoch"],
            "epochs": len(h["history"]), "fixedEpochs": h["dev"] is None,
            "trainSecondsPerEpoch": round(sum(r["trainSeconds"] for r in h["history"]) / len(h["history"]), 1)}
@@ -88,8 +53,8 @@ def summarise_run(run_dir, args, test, conll_dir):
         out["devStrict"] = {lab: {k: round(v[k], 4) for k in ("precision", "recall", "f1")}
                             for lab, v in h["dev"]["chunks"]["strict"].items()}
         out["devStrictMicroF1PerEpoch"] = [row["devStrictMicroF1"] for row in h["history"]]
-    if test:
-        corpus, file = test
+    if run.test:
+        corpus, file = run.test
         export = run_dir / "export"
         tagger = OnnxTagger(export, "model.onnx")  # tuned vectors in export/, frozen ones from tools/out/embeddings
         sents = read_conll(Path(conll_dir) / file)
@@ -103,22 +68,22 @@ def runs_section(runs_dir, conll_dir, out_dir):
     """Markdown for the ablations and single-corpus models; refreshes ner-runs.json from the runs present."""
     path = Path(out_dir) / "ner-runs.json"
     known = json.loads(path.read_text()) if path.exists() else {}
-    for run, _, _, args, test in RUNS:
-        d = Path(runs_dir) / run
-        if (d / "history.json").exists() and (not test or (d / "export" / "model.onnx").exists()):
-            known[run] = summarise_run(d, args, test, conll_dir)
-            print(f"run {run}: refreshed from {d}")
+    for run in RUNS:
+        d = Path(runs_dir) / run.name
+        if (d / "history.json").exists() and (not run.test or (d / "export" / "model.onnx").exists()):
+            known[run.name] = summarise_run(d, run, conll_dir)
+            print(f"run {run.name}: refreshed from {d}")
     path.write_text(json.dumps(known, indent=1) + "\n")
     md = ["", "## Ablations", "",
-          "`--quick` profile (10 epochs, patience 3), aci-train → best aci-dev epoch, seed 13; `tools/train/ablations.sh` "
-          "runs them. `--simulate-missing TREATMENT=0.5` removes the TREATMENT spans of a seeded half of the aci-train "
+          "`--quick` profile (10 epochs, patience 3), aci-train → best aci-dev epoch, seed 13; `python -m tools.train.runs` "
+          "makes them. `--simulate-missing TREATMENT=0.5` removes the TREATMENT spans of a seeded half of the aci-train "
           "notes, which then count as a source that does not annotate TREATMENT: a controlled version of mixing corpora "
           "with different label sets.", "",
           "| run | aci-dev strict micro-F1 (best epoch of run) | TREATMENT strict P / R / F1 | per epoch | command |",
           "|---|---:|---|---|---|"]
-    for run, kind, what, _, _ in RUNS:
-        r = known.get(run)
-        if kind != "ablation":
+    for run in RUNS:
+        r, what = known.get(run.name), run.what
+        if run.kind != "ablation":
             continue
         if not r:
             md.append(f"| {what} | not run | | | |")
@@ -141,9 +106,9 @@ def runs_section(runs_dir, conll_dir, out_dir):
            "| corpus | model | test strict P | R | F1 | relaxed F1 | epoch | published BiLSTM-CRF | goal | command |",
            "|---|---|---:|---:|---:|---:|---:|---|---|---|"]
     published = {corpus: (ref, f1) for corpus, ref, f1, _ in PUBLISHED}
-    for run, kind, what, _, test in RUNS:
-        r = known.get(run)
-        if kind != "single":
+    for run in RUNS:
+        r, what, test = known.get(run.name), run.what, run.test
+        if run.kind != "single":
             continue
         ref, f1 = published[test[0]]
         if not r:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import embeddings, paths
+from .conll import read_conll, read_manifest
 from .standin_tokenize import split_sentences, tokenize
 
 KINDLING_TOKENS = paths.OUT / "text" / "tokens.txt.gz"
@@ -47,10 +48,11 @@ def tokenize_corpus(out_path, max_lines=None):
 
 
 class Sentences:
-    """Re-iterable corpus for gensim (it streams once for the vocabulary, then once per epoch)."""
+    """Re-iterable corpus for gensim (it streams once for the vocabulary, then once per epoch): the tokenised text,
+    then the sentences of any CoNLL files given."""
 
-    def __init__(self, path, lowercase):
-        self.path, self.lowercase = path, lowercase
+    def __init__(self, path, lowercase, conll_files=()):
+        self.path, self.lowercase, self.conll_files = path, lowercase, list(conll_files)
 
     def __iter__(self):
         opener = gzip.open if str(self.path).endswith(".gz") else open
@@ -58,6 +60,15 @@ class Sentences:
             for line in f:
                 line = line.rstrip("\n")
                 yield (line.lower() if self.lowercase else line).split(" ")
+        for path in self.conll_files:
+            for sentence in read_conll(path):
+                yield [t.lower() for t in sentence.tokens] if self.lowercase else sentence.tokens
+
+
+def train_split_files(conll_dir):
+    """The CoNLL file of every source's train split (never a dev or test split: those select and score models)."""
+    manifest = read_manifest(conll_dir)
+    return [Path(conll_dir) / entry["files"]["train"] for _, entry in sorted(manifest.items()) if "train" in entry["files"]]
 
 
 def main(argv=None):
@@ -80,6 +91,9 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--smoke", action="store_true", help="1 epoch (and 2k documents per file for the stand-in corpus)")
+    ap.add_argument("--train-text", action="store_true",
+                    help="add the (unlabelled) tokens of every source's train split in --conll-dir to the text")
+    ap.add_argument("--conll-dir", default=str(paths.CONLL_DIR))
     args = ap.parse_args(argv)
     logging.basicConfig(format="%(asctime)s %(message)s", level=logging.WARNING)
 
@@ -97,7 +111,8 @@ def main(argv=None):
     from gensim.models import FastText, Word2Vec  # imported late: slow import
 
     t0 = time.time()
-    sents = Sentences(corpus, lowercase=not args.case_sensitive)
+    extra = train_split_files(args.conll_dir) if args.train_text else []
+    sents = Sentences(corpus, lowercase=not args.case_sensitive, conll_files=extra)
     common = dict(vector_size=args.dim, window=args.window, min_count=args.min_count, sg=1, negative=5,
                   sample=1e-4, workers=args.workers, seed=args.seed, epochs=args.epochs,
                   max_final_vocab=args.max_vocab)
@@ -113,7 +128,8 @@ def main(argv=None):
         args.out, words, mat, storage_ref=args.storage_ref, case_sensitive=args.case_sensitive,
         dtype=args.dtype,
         source={
-            "corpus": "shared/data/text/*.txt.gz (medquad, ohsumed, medical_abstracts, craft_ccby, pubmedqa)",
+            "corpus": "shared/data/text/*.txt.gz (medquad, ohsumed, medical_abstracts, craft_ccby, pubmedqa)"
+                      + ("; the train splits' tokens: " + ", ".join(p.name for p in extra) if extra else ""),
             "tokenizer": "tools/train/standin_tokenize.py (stand-in)" if standin else "Kindling Tokenizer (default params)",
             "tokens": str(corpus.relative_to(paths.REPO)) if corpus.is_relative_to(paths.REPO) else str(corpus),
             "algorithm": "word2vec skip-gram" if args.algo == "skipgram" else "fastText skip-gram (subword vectors not exported)",

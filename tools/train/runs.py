@@ -1,0 +1,214 @@
+"""The training runs reported beside the shipped model in docs/benchmarks/ner.md, in one list that the report reads
+and this module runs: the ablations (aci-train → aci-dev) and the single-corpus models compared with published
+results.
+
+  /usr/bin/python3 -m tools.train.runs                  # every run (a few hours on 2 cores), then the report
+  /usr/bin/python3 -m tools.train.runs ncbi-v200 --jobs 2 --no-report   # one run and what it needs
+  /usr/bin/python3 -m tools.train.runs --dry-run        # print the commands in order
+
+Needs tools/out/conll and tools/out/text/tokens.txt.gz (tools/reproduce.sh makes both) and tools/out/embeddings for
+runs without their own vectors. A run whose `epochs_from` names another run trains exactly that run's best epoch
+count (the train + dev protocol), so it starts after it. Runs with `--threads 2` take both cores; the rest one each.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+
+PYTHON = "/usr/bin/python3"
+TRAIN = f"{PYTHON} -m tools.train.train"
+VECTORS_CMD = f"{PYTHON} -m tools.train.vectors"
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """Word vectors some runs train on, other than tools/out/embeddings: bit-reproducible (one worker, fixed hash
+    seed), so a run's numbers can be repeated."""
+    name: str
+    args: str
+
+    @property
+    def out(self):
+        return f"tools/out/{self.name}"
+
+    @property
+    def command(self):
+        return f"PYTHONHASHSEED=0 {VECTORS_CMD} {self.args} --workers 1 --out {self.out}"
+
+
+@dataclass(frozen=True)
+class Run:
+    name: str
+    kind: str  # "ablation" (aci-train → aci-dev) or "single" (one corpus, scored on its test split)
+    what: str
+    args: str  # train.py arguments; "{epochs}" is the best epoch of `epochs_from`
+    test: tuple = None  # (corpus, test CoNLL file) for single-corpus models
+    epochs_from: str = None
+    vectors: str = None  # a VECTORS name; default tools/out/embeddings
+
+    @property
+    def out(self):
+        return f"tools/out/runs/{self.name}"
+
+    @property
+    def threads(self):
+        m = re.search(r"--threads (\d+)", self.args)
+        return int(m.group(1)) if m else 1
+
+
+VECTORS = {v.name: v for v in [
+    # 200-d, 15 epochs, every word seen twice, and the unlabelled tokens of every corpus's train split (in-domain
+    # abstracts): more out of the small text than the shipped model's 100-d vectors (5 epochs, text only, vocabulary
+    # capped at 40k words for the 30 MB budget). For the single-corpus models; not shipped.
+    Vectors("embeddings-v200t", "--dim 200 --epochs 15 --min-count 2 --max-vocab 100000 --train-text "
+                                "--storage-ref embeddings_biomed_v200t"),
+]}
+
+NCBI = ("NCBI-disease", "ncbi-disease.test.conll")
+BC5CDR = ("BC5CDR-disease", "bc5cdr.test.conll")
+_NCBI = "--sources ncbi-disease --dev-source ncbi-disease --complete --freeze-embeddings"
+_BC5 = "--sources bc5cdr --dev-source bc5cdr --complete --freeze-embeddings"
+_NCBI_TD = "--sources ncbi-disease --train-splits train dev --dev-source none --epochs {epochs} --complete --freeze-embeddings"
+_BC5_TD = "--sources bc5cdr --train-splits train dev --dev-source none --epochs {epochs} --complete --freeze-embeddings"
+
+RUNS = [
+    # The ablations ran with two torch threads when they were recorded, so they say --threads 2 to repeat exactly.
+    Run("quick", "ablation", "default: skip-gram vectors, fine-tuned; partial-label CRF", "--quick --threads 2"),
+    Run("abl-random", "ablation", "random vectors (same vocabulary and scale), fine-tuned",
+        "--quick --threads 2 --random-init"),
+    Run("abl-partial", "ablation", "TREATMENT missing from half the notes, partial-label CRF (default)",
+        "--quick --threads 2 --simulate-missing TREATMENT=0.5"),
+    Run("abl-missing-o", "ablation", "TREATMENT missing from half the notes, missing labels taught as O",
+        "--quick --threads 2 --simulate-missing TREATMENT=0.5 --missing-as-o"),
+    Run("ncbi", "single", "NCBI-disease only, selected on its dev split", _NCBI, NCBI),
+    Run("ncbi-const", "single", "NCBI-disease only, constant lr, selected on its dev split",
+        f"{_NCBI} --plateau-decay 0", NCBI),
+    # The usual protocol for a final model: train + dev, for the epoch count the train-only run above chose.
+    Run("ncbi-traindev", "single", "NCBI-disease train + dev, constant lr, epochs = best epoch of ncbi-const",
+        f"{_NCBI_TD} --plateau-decay 0", NCBI, epochs_from="ncbi-const"),
+    Run("bc5cdr", "single", "BC5CDR (Disease) only, selected on its dev split", _BC5, BC5CDR),
+    Run("bc5cdr-const", "single", "BC5CDR (Disease) only, constant lr, selected on its dev split",
+        f"{_BC5} --plateau-decay 0", BC5CDR),
+    Run("bc5cdr-traindev", "single", "BC5CDR (Disease) train + dev, constant lr, epochs = best epoch of bc5cdr-const",
+        f"{_BC5_TD} --plateau-decay 0", BC5CDR, epochs_from="bc5cdr-const"),
+    # The same pairs on the 200-d vectors with the train splits' text.
+    Run("ncbi-v200t", "single", "NCBI-disease only, 200-d vectors (+ train text), constant lr, selected on its dev split",
+        f"{_NCBI} --plateau-decay 0", NCBI, vectors="embeddings-v200t"),
+    Run("ncbi-v200t-traindev", "single", "NCBI-disease train + dev, 200-d vectors (+ train text), constant lr, "
+        "epochs = best epoch of ncbi-v200t", f"{_NCBI_TD} --plateau-decay 0", NCBI, epochs_from="ncbi-v200t",
+        vectors="embeddings-v200t"),
+    Run("bc5cdr-v200t", "single", "BC5CDR (Disease) only, 200-d vectors (+ train text), constant lr, selected on its "
+        "dev split", f"{_BC5} --plateau-decay 0", BC5CDR, vectors="embeddings-v200t"),
+    Run("bc5cdr-v200t-traindev", "single", "BC5CDR (Disease) train + dev, 200-d vectors (+ train text), constant lr, "
+        "epochs = best epoch of bc5cdr-v200t", f"{_BC5_TD} --plateau-decay 0", BC5CDR, epochs_from="bc5cdr-v200t",
+        vectors="embeddings-v200t"),
+]
+
+
+def run_by_name(name):
+    for run in RUNS:
+        if run.name == name:
+            return run
+    raise SystemExit(f"no run named {name!r}; runs: {', '.join(r.name for r in RUNS)}")
+
+
+def best_epoch(run_name, runs_dir):
+    path = Path(runs_dir) / run_name / "history.json"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: run {run_name} first")
+    return json.loads(path.read_text())["bestEpoch"]
+
+
+def train_command(run, runs_dir="tools/out/runs", epochs=None):
+    """The exact train.py command line of a run (its epoch count filled in when it depends on another run)."""
+    args = run.args
+    if run.epochs_from:
+        args = args.format(epochs=epochs if epochs is not None else best_epoch(run.epochs_from, runs_dir))
+    if run.vectors:
+        args += f" --embeddings {VECTORS[run.vectors].out}"
+    return f"{TRAIN} {args} --out {run.out}"
+
+
+def with_prerequisites(names):
+    """The named runs plus the runs whose epoch counts they need, in list order."""
+    wanted = set(names)
+    for name in list(names):
+        run = run_by_name(name)
+        while run.epochs_from:
+            wanted.add(run.epochs_from)
+            run = run_by_name(run.epochs_from)
+    return [r for r in RUNS if r.name in wanted]
+
+
+def schedule(runs, jobs, start, poll=5.0):
+    """Runs in list order, at most `jobs` threads busy; a run waits for the run it takes its epoch count from.
+    `start(run)` returns a Popen. Fails on the first run that fails."""
+    pending, running, done = list(runs), {}, set()
+    while pending or running:
+        for run in list(pending):
+            busy = sum(r.threads for r in running.values())
+            ready = not run.epochs_from or run.epochs_from in done or run.epochs_from not in {r.name for r in runs}
+            if ready and (not running or busy + run.threads <= jobs):
+                running[start(run)] = run
+                pending.remove(run)
+        for proc, run in list(running.items()):
+            code = proc.poll()
+            if code is None:
+                continue
+            del running[proc]
+            if code != 0:
+                for other in running:
+                    other.terminate()
+                raise SystemExit(f"run {run.name} failed (exit {code}); log: tools/out/logs/{run.name}.log")
+            done.add(run.name)
+            print(f"run {run.name}: done", flush=True)
+        if running:
+            time.sleep(poll)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("names", nargs="*", help="runs to make (default: all), with the runs they depend on")
+    ap.add_argument("--jobs", type=int, default=2, help="torch threads in use at once (this machine has 2 cores)")
+    ap.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
+    ap.add_argument("--no-report", action="store_true", help="do not rewrite docs/benchmarks/ner.md afterwards")
+    args = ap.parse_args(argv)
+    runs = with_prerequisites(args.names) if args.names else list(RUNS)
+    logs = paths.OUT / "logs"
+
+    vectors = [VECTORS[name] for name in dict.fromkeys(r.vectors for r in runs if r.vectors)]
+    for v in vectors:
+        if (paths.REPO / v.out / "embeddings.json").exists():
+            print(f"vectors {v.name}: {v.out} exists")
+            continue
+        print(f"vectors {v.name}: {v.command}", flush=True)
+        if not args.dry_run:
+            subprocess.run(v.command, shell=True, check=True, cwd=paths.REPO)
+
+    if args.dry_run:
+        for run in runs:
+            print(train_command(run, epochs="<best epoch of " + run.epochs_from + ">" if run.epochs_from else None))
+        return
+
+    def start(run):
+        command = train_command(run)
+        print(f"run {run.name}: {command}", flush=True)
+        logs.mkdir(parents=True, exist_ok=True)
+        log = open(logs / f"{run.name}.log", "w")
+        return subprocess.Popen(command, shell=True, cwd=paths.REPO, stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+    schedule(runs, args.jobs, start)
+    if not args.no_report:
+        subprocess.run([PYTHON, "-m", "tools.train.report"], check=True, cwd=paths.REPO)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

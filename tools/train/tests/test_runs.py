@@ -1,0 +1,77 @@
+"""The run list's runner: commands, dependencies between runs, and the thread budget."""
+import pytest
+
+from tools.train import runs
+from tools.train.runs import RUNS, Run, schedule, train_command, with_prerequisites
+
+
+def test_every_run_has_a_unique_name_and_known_dependencies_and_vectors():
+    names = [r.name for r in RUNS]
+    assert len(names) == len(set(names))
+    for r in RUNS:
+        assert r.epochs_from is None or (r.epochs_from in names and names.index(r.epochs_from) < names.index(r.name))
+        assert r.vectors is None or r.vectors in runs.VECTORS
+        assert ("{epochs}" in r.args) == (r.epochs_from is not None)
+        assert "--out" not in r.args and "--embeddings" not in r.args  # both come from the run itself
+
+
+def test_train_command_fills_in_the_epoch_count_and_the_vectors(tmp_path):
+    (tmp_path / "sel").mkdir()
+    (tmp_path / "sel" / "history.json").write_text('{"bestEpoch": 7}')
+    run = Run("td", "single", "", "--sources x --epochs {epochs}", epochs_from="sel", vectors="embeddings-v200t")
+    command = train_command(run, runs_dir=tmp_path)
+    assert command.endswith("--sources x --epochs 7 --embeddings tools/out/embeddings-v200t --out tools/out/runs/td")
+    with pytest.raises(SystemExit, match="run nope first"):
+        train_command(Run("td", "single", "", "--epochs {epochs}", epochs_from="nope"), runs_dir=tmp_path)
+
+
+def test_with_prerequisites_adds_the_selection_run_of_a_train_dev_run():
+    assert [r.name for r in with_prerequisites(["bc5cdr-traindev"])] == ["bc5cdr-const", "bc5cdr-traindev"]
+    with pytest.raises(SystemExit, match="no run named"):
+        with_prerequisites(["no-such-run"])
+
+
+class FakeProcess:
+    """Finishes after `steps` polls with the given exit code; records what ran at the same time."""
+    live = []
+
+    def __init__(self, run, steps, code, log):
+        self.run, self.steps, self.code = run, steps, code
+        FakeProcess.live.append(self)
+        log.append((run.name, sorted(p.run.name for p in FakeProcess.live)))
+
+    def poll(self):
+        self.steps -= 1
+        if self.steps > 0:
+            return None
+        if self in FakeProcess.live:
+            FakeProcess.live.remove(self)
+        return self.code
+
+    def terminate(self):
+        FakeProcess.live.remove(self)
+
+
+def fake_runs():
+    return [Run("a", "ablation", "", "--threads 2"), Run("sel", "single", "", ""), Run("other", "single", "", ""),
+            Run("td", "single", "", "--epochs {epochs}", epochs_from="sel")]
+
+
+def test_schedule_keeps_to_the_thread_budget_and_waits_for_the_selection_run():
+    log, steps = [], {"a": 1, "sel": 3, "other": 1, "td": 1}
+    FakeProcess.live = []
+    schedule(fake_runs(), 2, lambda r: FakeProcess(r, steps[r.name], 0, log), poll=0)
+    started = [name for name, _ in log]
+    assert started == ["a", "sel", "other", "td"]
+    together = dict(log)
+    assert together["a"] == ["a"]  # two threads: alone
+    assert together["other"] == ["other", "sel"]  # one thread each: side by side
+    assert "sel" not in together["td"]  # started only once sel had finished
+
+
+def test_schedule_stops_at_the_first_failed_run():
+    log = []
+    FakeProcess.live = []
+    with pytest.raises(SystemExit, match="run sel failed"):
+        schedule(fake_runs()[1:], 2, lambda r: FakeProcess(r, 1, 1 if r.name == "sel" else 0, log), poll=0)
+    assert "td" not in [name for name, _ in log]
