@@ -3,7 +3,7 @@ and this module runs: the ablations (aci-train → aci-dev) and the single-corpu
 results.
 
   /usr/bin/python3 -m tools.train.runs                  # every run (a few hours on 2 cores), then the report
-  /usr/bin/python3 -m tools.train.runs ncbi-v200 --jobs 2 --no-report   # one run and what it needs
+  /usr/bin/python3 -m tools.train.runs bc5cdr-traindev --no-report   # one run, after the run it needs if unfinished
   /usr/bin/python3 -m tools.train.runs --dry-run        # print the commands in order
 
 Needs tools/out/conll and tools/out/text/tokens.txt.gz (tools/reproduce.sh makes both) and tools/out/embeddings for
@@ -52,6 +52,7 @@ class Run:
     test: tuple = None  # (corpus, test CoNLL file) for single-corpus models
     epochs_from: str = None
     vectors: str = None  # a VECTORS name; default tools/out/embeddings
+    repeats: str = None  # the run this one repeats with another --seed (the report gives the spread over seeds)
 
     @property
     def out(self):
@@ -59,8 +60,15 @@ class Run:
 
     @property
     def threads(self):
-        m = re.search(r"--threads (\d+)", self.args)
-        return int(m.group(1)) if m else 1
+        return self._int_arg("threads", 1)
+
+    @property
+    def seed(self):
+        return self._int_arg("seed", 13)  # train.py's default
+
+    def _int_arg(self, name, default):
+        m = re.search(rf"--{name} (\d+)", self.args)
+        return int(m.group(1)) if m else default
 
 
 VECTORS = {v.name: v for v in [
@@ -112,6 +120,16 @@ RUNS = [
 ]
 
 
+def with_seeds(name, seeds):
+    """Copies of a run with other seeds: one seed's test score moves by up to 2 points on these corpora."""
+    base = next(r for r in RUNS if r.name == name)
+    return [Run(f"{name}-s{seed}", base.kind, f"{base.what}, seed {seed}", f"{base.args} --seed {seed}", base.test,
+                base.epochs_from, base.vectors, repeats=name) for seed in seeds]
+
+
+RUNS += with_seeds("ncbi-v200t-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-traindev", (14, 15))
+
+
 def run_by_name(name):
     for run in RUNS:
         if run.name == name:
@@ -136,12 +154,18 @@ def train_command(run, runs_dir="tools/out/runs", epochs=None):
     return f"{TRAIN} {args} --out {run.out}"
 
 
-def with_prerequisites(names):
-    """The named runs plus the runs whose epoch counts they need, in list order."""
+def finished(run, runs_dir):
+    """history.json is written after the last epoch, the export after it."""
+    d = Path(runs_dir) / run.name
+    return (d / "history.json").exists() and ("--no-export" in run.args or (d / "export" / "model.onnx").exists())
+
+
+def with_prerequisites(names, runs_dir):
+    """The named runs plus the unfinished runs whose epoch counts they need, in list order."""
     wanted = set(names)
     for name in list(names):
         run = run_by_name(name)
-        while run.epochs_from:
+        while run.epochs_from and not finished(run_by_name(run.epochs_from), runs_dir):
             wanted.add(run.epochs_from)
             run = run_by_name(run.epochs_from)
     return [r for r in RUNS if r.name in wanted]
@@ -180,7 +204,7 @@ def main(argv=None):
     ap.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     ap.add_argument("--no-report", action="store_true", help="do not rewrite docs/benchmarks/ner.md afterwards")
     args = ap.parse_args(argv)
-    runs = with_prerequisites(args.names) if args.names else list(RUNS)
+    runs = with_prerequisites(args.names, paths.RUNS_DIR) if args.names else list(RUNS)
     logs = paths.OUT / "logs"
 
     vectors = [VECTORS[name] for name in dict.fromkeys(r.vectors for r in runs if r.vectors)]

@@ -25,10 +25,15 @@ def test_train_command_fills_in_the_epoch_count_and_the_vectors(tmp_path):
         train_command(Run("td", "single", "", "--epochs {epochs}", epochs_from="nope"), runs_dir=tmp_path)
 
 
-def test_with_prerequisites_adds_the_selection_run_of_a_train_dev_run():
-    assert [r.name for r in with_prerequisites(["bc5cdr-traindev"])] == ["bc5cdr-const", "bc5cdr-traindev"]
+def test_with_prerequisites_adds_the_selection_run_of_a_train_dev_run_unless_it_finished(tmp_path):
+    assert [r.name for r in with_prerequisites(["bc5cdr-traindev"], tmp_path)] == ["bc5cdr-const", "bc5cdr-traindev"]
+    (tmp_path / "bc5cdr-const" / "export").mkdir(parents=True)
+    (tmp_path / "bc5cdr-const" / "history.json").write_text("{}")
+    assert [r.name for r in with_prerequisites(["bc5cdr-traindev"], tmp_path)] == ["bc5cdr-const", "bc5cdr-traindev"]
+    (tmp_path / "bc5cdr-const" / "export" / "model.onnx").write_bytes(b"")  # exported: finished
+    assert [r.name for r in with_prerequisites(["bc5cdr-traindev"], tmp_path)] == ["bc5cdr-traindev"]
     with pytest.raises(SystemExit, match="no run named"):
-        with_prerequisites(["no-such-run"])
+        with_prerequisites(["no-such-run"], tmp_path)
 
 
 class FakeProcess:
