@@ -144,7 +144,7 @@ def best_epoch(run_name, runs_dir):
     return json.loads(path.read_text())["bestEpoch"]
 
 
-def train_command(run, runs_dir="tools/out/runs", epochs=None):
+def train_command(run, runs_dir=paths.RUNS_DIR, epochs=None):
     """The exact train.py command line of a run (its epoch count filled in when it depends on another run)."""
     args = run.args
     if run.epochs_from:
