@@ -120,21 +120,21 @@ RUNS = [
 ]
 
 
-def with_seeds(name, seeds):
-    """Copies of a run with other seeds: one seed's test score moves by up to 2 points on these corpora."""
-    base = next(r for r in RUNS if r.name == name)
-    return [Run(f"{name}-s{seed}", base.kind, f"{base.what}, seed {seed}", f"{base.args} --seed {seed}", base.test,
-                base.epochs_from, base.vectors, repeats=name) for seed in seeds]
-
-
-RUNS += with_seeds("ncbi-v200t-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-traindev", (14, 15))
-
-
 def run_by_name(name):
     for run in RUNS:
         if run.name == name:
             return run
     raise SystemExit(f"no run named {name!r}; runs: {', '.join(r.name for r in RUNS)}")
+
+
+def with_seeds(name, seeds):
+    """Copies of a run with other seeds: one seed's test score moves by up to 2 points on these corpora."""
+    base = run_by_name(name)
+    return [Run(f"{name}-s{seed}", base.kind, f"{base.what}, seed {seed}", f"{base.args} --seed {seed}", base.test,
+                base.epochs_from, base.vectors, repeats=name) for seed in seeds]
+
+
+RUNS += with_seeds("ncbi-v200t-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-traindev", (14, 15))
 
 
 def best_epoch(run_name, runs_dir):
@@ -157,7 +157,7 @@ def train_command(run, runs_dir=paths.RUNS_DIR, epochs=None):
 def finished(run, runs_dir):
     """history.json is written after the last epoch, the export after it."""
     d = Path(runs_dir) / run.name
-    return (d / "history.json").exists() and ("--no-export" in run.args or (d / "export" / "model.onnx").exists())
+    return (d / "history.json").exists() and (d / "export" / "model.onnx").exists()
 
 
 def with_prerequisites(names, runs_dir):
