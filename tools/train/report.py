@@ -58,7 +58,8 @@ def summarise_run(run_dir, run, conll_dir):
         export = run_dir / "export"
         # Tuned vectors are in export/; frozen ones are the run's own (runs.VECTORS) or tools/out/embeddings.
         tagger = OnnxTagger(export, "model.onnx", paths.REPO / VECTORS[run.vectors].out if run.vectors else None)
-        sents = read_conll(Path(conll_dir) / file)
+        # A run on another tokenisation is scored on its own CoNLL (same gold mentions, tokenised as it was trained).
+        sents = read_conll((paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / file)
         tch = chunk_scores([s.tags for s in sents], tagger.tag([s.tokens for s in sents]), ["PROBLEM"])
         out["test"] = {"corpus": corpus, "file": file, "strict": {k: round(tch["strict"]["micro"][k], 4) for k in ("precision", "recall", "f1")},
                        "relaxedF1": round(tch["relaxed"]["micro"]["f1"], 4)}

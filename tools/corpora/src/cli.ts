@@ -2,12 +2,12 @@
 import { Command, InvalidArgumentError } from "commander";
 import { join, resolve } from "node:path";
 import { convertSource, type SourceReport } from "./convert.js";
-import { writeManifestAndCounts } from "./manifest.js";
+import { generatedBy, writeManifestAndCounts } from "./manifest.js";
 import { DATA_DIR, DEFAULT_CONLL_OUT, DEFAULT_TOKENS_OUT } from "./paths.js";
 import { formatReport } from "./report.js";
 import { sourceByName, SOURCES, type SourceDefinition } from "./sources.js";
 import { listTextCorpora, writeTokenCorpus } from "./text-tokens.js";
-import { KindlingTokenizer } from "./tokenize.js";
+import { KindlingTokenizer, type TokenizerOptions } from "./tokenize.js";
 
 function parseSources(value: string): SourceDefinition[] {
   const names = value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -21,25 +21,25 @@ function parseSources(value: string): SourceDefinition[] {
 
 const seconds = (start: number) => `${((performance.now() - start) / 1000).toFixed(1)} s`;
 
-async function convertCorpora(sources: readonly SourceDefinition[], dataDir: string, outDir: string): Promise<void> {
+async function convertCorpora(sources: readonly SourceDefinition[], dataDir: string, outDir: string, options: TokenizerOptions): Promise<void> {
   const start = performance.now();
-  const tokenizer = await KindlingTokenizer.create();
+  const tokenizer = await KindlingTokenizer.create(options);
   const reports: SourceReport[] = [];
   for (const source of sources) {
     const t0 = performance.now();
     reports.push(await convertSource(source, join(dataDir, "ner"), outDir, tokenizer));
     console.error(`${source.name}: ${seconds(t0)}`);
   }
-  await writeManifestAndCounts(outDir, reports);
+  await writeManifestAndCounts(outDir, reports, generatedBy(tokenizer.description));
   console.log(formatReport(reports));
   console.log(`\nwrote ${outDir} (manifest.json, counts.json) in ${seconds(start)}`);
 }
 
-async function tokensOnly(dataDir: string, outPath: string): Promise<void> {
+async function tokensOnly(dataDir: string, outPath: string, options: TokenizerOptions): Promise<void> {
   const start = performance.now();
   const files = await listTextCorpora(join(dataDir, "text"));
   if (files.length === 0) throw new Error(`no *.txt.gz corpora in ${join(dataDir, "text")}`);
-  const counts = await writeTokenCorpus(files, outPath, await KindlingTokenizer.create());
+  const counts = await writeTokenCorpus(files, outPath, await KindlingTokenizer.create(options));
   for (const f of counts.files) console.log(`${f.file}: ${f.documents} documents, ${f.sentences} sentences, ${f.tokens} tokens`);
   console.log(`wrote ${outPath}: ${counts.sentences} sentences, ${counts.tokens} tokens in ${seconds(start)}`);
 }
@@ -52,9 +52,11 @@ const program = new Command()
   .option("--data <dir>", "the shared data directory (holding ner/ and text/)", DATA_DIR)
   .option("--tokens-only", "instead: tokenise the plain-text corpora (data/text/*.txt.gz, not MTSamples) for word vectors")
   .option("--tokens-out <file>", "output of --tokens-only: one sentence per line, gzip", DEFAULT_TOKENS_OUT)
-  .action(async (opts: { out: string; sources?: SourceDefinition[]; data: string; tokensOnly?: boolean; tokensOut: string }) => {
-    if (opts.tokensOnly) await tokensOnly(resolve(opts.data), resolve(opts.tokensOut));
-    else await convertCorpora(opts.sources ?? SOURCES, resolve(opts.data), resolve(opts.out));
+  .option("--split-pattern <regex>", "the Tokenizer's splitPattern (default: unset, as the shipped model runs); e.g. '(?<=[-/])|(?=[-/])' keeps hyphens and slashes as tokens of their own")
+  .action(async (opts: { out: string; sources?: SourceDefinition[]; data: string; tokensOnly?: boolean; tokensOut: string; splitPattern?: string }) => {
+    const options: TokenizerOptions = opts.splitPattern === undefined ? {} : { splitPattern: opts.splitPattern };
+    if (opts.tokensOnly) await tokensOnly(resolve(opts.data), resolve(opts.tokensOut), options);
+    else await convertCorpora(opts.sources ?? SOURCES, resolve(opts.data), resolve(opts.out), options);
   });
 
 program.parseAsync().catch((e: unknown) => {

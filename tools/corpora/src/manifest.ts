@@ -15,7 +15,11 @@ export interface Manifest {
 
 export const MANIFEST_FILE = "manifest.json";
 export const COUNTS_FILE = "counts.json";
-export const GENERATED_BY = "tools/corpora (Kindling DocumentAssembler → SentenceDetector → Tokenizer, default params)";
+export const GENERATED_BY = generatedBy("Kindling DocumentAssembler → SentenceDetector → Tokenizer, default params");
+
+export function generatedBy(tokenizerDescription: string): string {
+  return `tools/corpora (${tokenizerDescription})`;
+}
 
 export function manifestEntry(report: SourceReport): ManifestEntry {
   const files: Record<string, string> = {};
@@ -37,18 +41,18 @@ async function readJsonIfPresent<T>(path: string): Promise<T | undefined> {
  * `counts.json`. Entries of sources not converted in this run are kept, so `--sources chia` updates one source
  * without dropping the others.
  */
-export async function writeManifestAndCounts(outDir: string, reports: readonly SourceReport[]): Promise<Manifest> {
+export async function writeManifestAndCounts(outDir: string, reports: readonly SourceReport[], generatedBy = GENERATED_BY): Promise<Manifest> {
   const manifestPath = join(outDir, MANIFEST_FILE);
   const countsPath = join(outDir, COUNTS_FILE);
   const previous = (await readJsonIfPresent<Manifest>(manifestPath))?.sources ?? {};
   const previousCounts = (await readJsonIfPresent<{ sources?: Record<string, SourceReport> }>(countsPath))?.sources ?? {};
-  const manifest: Manifest = { sources: { ...previous }, generatedBy: GENERATED_BY };
+  const manifest: Manifest = { sources: { ...previous }, generatedBy };
   const counts: Record<string, unknown> = { ...previousCounts };
   for (const report of reports) {
     manifest.sources[report.name] = manifestEntry(report);
     counts[report.name] = report;
   }
   await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-  await writeFile(countsPath, JSON.stringify({ generatedBy: GENERATED_BY, sources: counts }, null, 2) + "\n");
+  await writeFile(countsPath, JSON.stringify({ generatedBy, sources: counts }, null, 2) + "\n");
   return manifest;
 }

@@ -25,6 +25,19 @@ def test_train_command_fills_in_the_epoch_count_and_the_vectors(tmp_path):
         train_command(Run("td", "single", "", "--epochs {epochs}", epochs_from="nope"), runs_dir=tmp_path)
 
 
+def test_a_run_on_another_tokenisation_trains_on_its_conll_with_vectors_from_its_text():
+    run = runs.run_by_name("bc5cdr-punct")
+    tok = runs.TOKENISATIONS[run.tokenisation]
+    assert run.conll_dir == tok.conll_dir == "tools/out/conll-punct"
+    assert f"--embeddings tools/out/{run.vectors} --conll-dir tools/out/conll-punct --out" in train_command(run)
+    vectors = runs.VECTORS[run.vectors].command
+    assert f"--corpus {tok.text} --conll-dir {tok.conll_dir}" in vectors
+    # The corpora CLI gets the pattern as one shell word, for the CoNLL files and for the text.
+    assert [c.split(" --split-pattern ")[1].split(" --")[0] for c in tok.commands] == ["'" + tok.split_pattern + "'"] * 2
+    assert any("--tokens-only --tokens-out " + tok.text in c for c in tok.commands)
+    assert runs.run_by_name("bc5cdr-v200t").conll_dir is None and "--conll-dir" not in train_command(runs.run_by_name("bc5cdr-v200t"))
+
+
 def test_with_prerequisites_adds_the_selection_run_of_a_train_dev_run_unless_it_finished(tmp_path):
     assert [r.name for r in with_prerequisites(["bc5cdr-traindev"], tmp_path)] == ["bc5cdr-const", "bc5cdr-traindev"]
     (tmp_path / "bc5cdr-const" / "export").mkdir(parents=True)
