@@ -71,6 +71,12 @@ def train_split_files(conll_dir):
     return [Path(conll_dir) / entry["files"]["train"] for _, entry in sorted(manifest.items()) if "train" in entry["files"]]
 
 
+def kindling_tokenizer(corpus):
+    """How the corpora CLI tokenised `corpus`, from the JSON it writes beside it (older files: default params)."""
+    info = Path(f"{corpus}.json")
+    return json.loads(info.read_text())["generatedBy"] if info.exists() else "Kindling Tokenizer (default params)"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", help=f"tokenised text, one sentence per line (default {KINDLING_TOKENS}, "
@@ -130,7 +136,7 @@ def main(argv=None):
         source={
             "corpus": "shared/data/text/*.txt.gz (medquad, ohsumed, medical_abstracts, craft_ccby, pubmedqa)"
                       + ("; the train splits' tokens: " + ", ".join(p.name for p in extra) if extra else ""),
-            "tokenizer": "tools/train/standin_tokenize.py (stand-in)" if standin else "Kindling Tokenizer (default params)",
+            "tokenizer": "tools/train/standin_tokenize.py (stand-in)" if standin else kindling_tokenizer(corpus),
             "tokens": str(corpus.relative_to(paths.REPO)) if corpus.is_relative_to(paths.REPO) else str(corpus),
             "algorithm": "word2vec skip-gram" if args.algo == "skipgram" else "fastText skip-gram (subword vectors not exported)",
             "trainer": "gensim", "window": args.window, "epochs": args.epochs, "minCount": args.min_count,

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from "commander";
+import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { convertSource, type SourceReport } from "./convert.js";
 import { generatedBy, writeManifestAndCounts } from "./manifest.js";
 import { DATA_DIR, DEFAULT_CONLL_OUT, DEFAULT_TOKENS_OUT } from "./paths.js";
 import { formatReport } from "./report.js";
 import { sourceByName, SOURCES, type SourceDefinition } from "./sources.js";
-import { listTextCorpora, writeTokenCorpus } from "./text-tokens.js";
+import { listTextCorpora, tokenCorpusInfoPath, writeTokenCorpus } from "./text-tokens.js";
 import { KindlingTokenizer, type TokenizerOptions } from "./tokenize.js";
 
 function parseSources(value: string): SourceDefinition[] {
@@ -39,7 +40,10 @@ async function tokensOnly(dataDir: string, outPath: string, options: TokenizerOp
   const start = performance.now();
   const files = await listTextCorpora(join(dataDir, "text"));
   if (files.length === 0) throw new Error(`no *.txt.gz corpora in ${join(dataDir, "text")}`);
-  const counts = await writeTokenCorpus(files, outPath, await KindlingTokenizer.create(options));
+  const tokenizer = await KindlingTokenizer.create(options);
+  const counts = await writeTokenCorpus(files, outPath, tokenizer);
+  // Beside the text, how it was tokenised: tools/train/vectors.py copies it into the vectors' metadata.
+  await writeFile(tokenCorpusInfoPath(outPath), JSON.stringify({ generatedBy: generatedBy(tokenizer.description), ...counts }, null, 2) + "\n");
   for (const f of counts.files) console.log(`${f.file}: ${f.documents} documents, ${f.sentences} sentences, ${f.tokens} tokens`);
   console.log(`wrote ${outPath}: ${counts.sentences} sentences, ${counts.tokens} tokens in ${seconds(start)}`);
 }

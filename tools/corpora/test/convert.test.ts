@@ -1,10 +1,11 @@
 import { readConllSentences } from "@kindling/training";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { convertSource, loadSource, sourceByName, writeManifestAndCounts, type SourceReport } from "../src/index.js";
 import { NER, sharedTokenizer, tempDir } from "./helpers.js";
@@ -96,6 +97,17 @@ describe("the CLI", () => {
     const tokens = (await readConllSentences(join(out, "bc5cdr.test.conll"))).flatMap((s) => s.tokens);
     expect(tokens.some((t) => t.includes("-") && t.length > 1)).toBe(false);
     expect(tokens).toContain("-");
+  });
+
+  it.runIf(existsSync(CLI))("--tokens-only writes the text and, beside it, how it was tokenised", async () => {
+    const data = await tempDir();
+    await mkdir(join(data, "text"));
+    await writeFile(join(data, "text", "sample.txt.gz"), gzipSync("Famotidine-associated delirium (FAD) was seen.\n"));
+    const out = join(data, "out", "tokens.txt.gz");
+    await run(process.execPath, [CLI, "--tokens-only", "--data", data, "--tokens-out", out, "--split-pattern", "(?<=[-/()])|(?=[-/()])"]);
+    expect(gunzipSync(await readFile(out)).toString("utf8")).toBe("Famotidine - associated delirium ( FAD ) was seen .\n");
+    const info = JSON.parse(await readFile(`${out}.json`, "utf8"));
+    expect(info).toMatchObject({ generatedBy: expect.stringContaining('splitPattern "(?<=[-/()])|(?=[-/()])"'), sentences: 1, tokens: 10 });
   });
 
   it.runIf(existsSync(CLI))("names the known sources when given an unknown one", async () => {

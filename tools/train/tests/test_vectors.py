@@ -1,7 +1,7 @@
 """The word vectors' text: the tokenised corpus, plus (on request) the train splits' tokens and nothing else."""
 import json
 
-from tools.train.vectors import Sentences, train_split_files
+from tools.train.vectors import Sentences, kindling_tokenizer, train_split_files
 
 
 def write_conll(path, sentences):
@@ -28,3 +28,10 @@ def test_train_text_adds_train_splits_only(tmp_path):
     assert list(sents) == expected
     assert list(sents) == expected  # gensim iterates once per epoch
     assert list(Sentences(text, lowercase=False))[0] == ["The", "Text", "."]
+
+
+def test_the_vectors_metadata_names_the_tokeniser_the_corpora_cli_recorded(tmp_path):
+    corpus = tmp_path / "tokens.txt.gz"
+    assert kindling_tokenizer(corpus) == "Kindling Tokenizer (default params)"  # written before the record
+    (tmp_path / "tokens.txt.gz.json").write_text('{"generatedBy": "tools/corpora (Tokenizer, splitPattern \\"-\\")"}')
+    assert kindling_tokenizer(corpus) == 'tools/corpora (Tokenizer, splitPattern "-")'
