@@ -12,6 +12,7 @@ import argparse
 import json
 import random
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ import torch
 from torch import nn
 
 from . import chars, paths
+from .averaging import WeightAverage
 from .conll import LABELS, load_split, tags_for
 from .crf import CRF
 from .data import (Encoder, Lexicon, bucketed_batches, collate, inference_windows,
@@ -182,6 +184,9 @@ def main(argv=None):
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--clip", type=float, default=5.0)
+    ap.add_argument("--average", type=float, metavar="DECAY",
+                    help="evaluate, select and export an exponential moving average of the weights (per step, e.g. "
+                         "0.999) instead of the last step's weights")
     ap.add_argument("--plateau-decay", type=float,
                     help="multiply the lr by this when the dev score has not improved for --plateau-patience epochs "
                          "(0: constant lr; default 0.5 for the full profile, 0 for --quick and --smoke)")
@@ -301,10 +306,12 @@ def main(argv=None):
             "embeddings_meta": lex.meta, "sources": {s: labels[s] for s in args.sources if s in labels},
             "dev_source": args.dev_source, "profile": profile, "args": vars(args),
             "lr_schedule": {"lr": args.lr, "plateauDecay": cfg["plateau_decay"], "plateauPatience": args.plateau_patience},
+            "weight_average": args.average,
             "heads": {name: {"sources": h["sources"], "labels": h["labels"]} for name, h in heads.items()},
             **({"encoder_pretraining": {"file": args.init_encoder, "history": pre["history"], "args": pre["args"]}}
                if pre else {})}
     next_head_sample = head_sampler(head_items, args.head_sample, rng)
+    average = WeightAverage(net, args.average) if args.average else None
 
     best, best_epoch, history = -1.0, 0, []
     for epoch in range(1, cfg["epochs"] + 1):
@@ -324,32 +331,35 @@ def main(argv=None):
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), args.clip)
             opt.step()
+            if average:
+                average.update()
             total += loss.item() * len(batch_items)
             n += len(batch_items)
         train_secs = time.time() - t0
         row = {"epoch": epoch, "loss": total / n, "trainSeconds": round(train_secs, 1)}
         ch = f1 = None
-        if selecting:
-            t1 = time.time()
-            ch, _, _ = evaluate_items(net, dev_items, tags, dev_labels[args.dev_source], args.window, args.overlap)
-            f1 = ch["strict"]["micro"]["f1"]
-            row.update({"devSeconds": round(time.time() - t1, 1), "devStrictMicroF1": round(f1, 4),
-                        "devRelaxedMicroF1": round(ch["relaxed"]["micro"]["f1"], 4),
-                        "devStrictF1": {l: round(ch["strict"][l]["f1"], 4) for l in dev_labels[args.dev_source]}})
-        for name, h in heads.items():  # logged, never used for selection
-            hch, _, _ = evaluate_items(net, head_items[name]["dev"], tags, h["labels"], args.window, args.overlap, name)
-            row.setdefault("headDevStrictMicroF1", {})[name] = round(hch["strict"]["micro"]["f1"], 4)
-        if plateau:  # the lr of the next epoch, logged with this one
-            plateau.step(f1)
-            row["lr"] = opt.param_groups[0]["lr"]
-        history.append(row)
-        print(json.dumps(row), flush=True)
-        ckpt = {"state": net.state_dict(), "epoch": epoch, "dev": ch, "history": history, **meta}
-        torch.save(ckpt, run / f"epoch-{epoch:02d}.pt")
-        if not selecting or f1 > best:  # without a dev source the last epoch is the model
-            best, best_epoch = f1, epoch
-            torch.save(ckpt, run / "best.pt")
-        elif epoch - best_epoch >= cfg["patience"]:
+        with average.applied() if average else nullcontext():  # --average: the averaged weights are scored and saved
+            if selecting:
+                t1 = time.time()
+                ch, _, _ = evaluate_items(net, dev_items, tags, dev_labels[args.dev_source], args.window, args.overlap)
+                f1 = ch["strict"]["micro"]["f1"]
+                row.update({"devSeconds": round(time.time() - t1, 1), "devStrictMicroF1": round(f1, 4),
+                            "devRelaxedMicroF1": round(ch["relaxed"]["micro"]["f1"], 4),
+                            "devStrictF1": {l: round(ch["strict"][l]["f1"], 4) for l in dev_labels[args.dev_source]}})
+            for name, h in heads.items():  # logged, never used for selection
+                hch, _, _ = evaluate_items(net, head_items[name]["dev"], tags, h["labels"], args.window, args.overlap, name)
+                row.setdefault("headDevStrictMicroF1", {})[name] = round(hch["strict"]["micro"]["f1"], 4)
+            if plateau:  # the lr of the next epoch, logged with this one
+                plateau.step(f1)
+                row["lr"] = opt.param_groups[0]["lr"]
+            history.append(row)
+            print(json.dumps(row), flush=True)
+            ckpt = {"state": net.state_dict(), "epoch": epoch, "dev": ch, "history": history, **meta}
+            torch.save(ckpt, run / f"epoch-{epoch:02d}.pt")
+            if not selecting or f1 > best:  # without a dev source the last epoch is the model
+                best, best_epoch = f1, epoch
+                torch.save(ckpt, run / "best.pt")
+        if epoch - best_epoch >= cfg["patience"]:
             print(f"early stop: no dev gain for {cfg['patience']} epochs")
             break
 
