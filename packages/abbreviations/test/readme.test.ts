@@ -1,0 +1,3 @@
+import { readmeTest } from "@kindling/fixtures/readme";
+
+readmeTest(import.meta.url);
