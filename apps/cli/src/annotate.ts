@@ -53,9 +53,9 @@ async function writeBare(path: string, records: readonly object[]): Promise<void
 
 /** What builds a pipeline for these options (plain data: it also goes to each worker thread). */
 function workerOptions(options: AnnotateTextOptions & { intraOpThreads?: number }): WorkerPipelineOptions {
-  const { pipeline, nerModel, embeddings, head, intraOpThreads } = options;
-  if (pipeline !== "ner" && isCustomModel(options)) throw new UsageError("--ner-model, --embeddings and --head apply to --pipeline ner");
-  return { pipeline, nerModel, embeddings, head, intraOpThreads };
+  const { pipeline, nerModel, embeddings, head, abbreviations, intraOpThreads } = options;
+  if (pipeline !== "ner" && isCustomModel(options)) throw new UsageError("--ner-model, --embeddings, --head and --abbreviations apply to --pipeline ner");
+  return { pipeline, nerModel, embeddings, head, abbreviations, intraOpThreads };
 }
 
 /** The shipped pipeline, loaded once per process, or one built for the options' own models or threads. */

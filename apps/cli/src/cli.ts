@@ -31,6 +31,7 @@ interface AnnotateFlags {
   nerModel?: string;
   embeddings?: string;
   head?: string;
+  abbreviations?: boolean;
 }
 
 // Each worker holds one batch's annotations at a time: 64 notes keep two workers well under 1 GB with little loss of
@@ -120,6 +121,7 @@ export function buildProgram(io: Io = processIo): Command {
     .option("--ner-model <dir>", "a Kindling NER model directory to tag with (default: the shipped ner_clinical_open), e.g. one tools/train exported")
     .option("--embeddings <dir>", "word vectors for --ner-model (default: <dir>/embeddings if it exists, else the shipped embeddings_clinical_open)")
     .option("--head <name>", "tag with this multi-task head of the NER model (see MedicalNerModel.getHeads())")
+    .option("--abbreviations", 'label a defined abbreviation like its long form throughout the note: "contrast-induced nephropathy (CIN)" makes a later "CIN" a PROBLEM too (AbbreviationPropagator)')
     .addOption(tableOption(new Option("--progress", "show a progress bar on stderr (default: only when stderr is a terminal)")))
     .addOption(new Option("--no-progress", "never show the progress bar"))
     .addHelpText("after", ANNOTATE_HELP)

@@ -1,3 +1,4 @@
+import { AbbreviationPropagator } from "@kindling/abbreviations";
 import { Pipeline, type PipelineModel } from "@kindling/core";
 import { DocumentAssembler } from "@kindling/document";
 import { WordEmbeddingsModel } from "@kindling/embeddings";
@@ -36,24 +37,26 @@ export interface NerModelChoice {
   embeddings?: string;
   /** Multi-task head of the NER model to tag with. */
   head?: string;
+  /** Run AbbreviationPropagator between the tagger and NerConverter: a long form's label passes to its short form. */
+  abbreviations?: boolean;
 }
 
 export interface NerPipelineOptions extends NerModelChoice {
   intraOpThreads?: number;
 }
 
-/** True when the options ask for something other than the shipped models. */
+/** True when the options ask for something other than the shipped models in the model card's pipeline. */
 export function isCustomModel(choice: NerModelChoice): boolean {
-  return choice.nerModel !== undefined || choice.embeddings !== undefined || choice.head !== undefined;
+  return choice.nerModel !== undefined || choice.embeddings !== undefined || choice.head !== undefined || choice.abbreviations === true;
 }
 
 /**
  * The model card's pipeline: the rule-based stages, then WordEmbeddingsModel → MedicalNerModel (with per-token
- * confidence) → NerConverter into `ner_chunk`; Kindling's shipped open models unless the options name others.
- * Vectors that do not match the tagger fail at fit, naming both storageRefs.
+ * confidence) → [AbbreviationPropagator →] NerConverter into `ner_chunk`; Kindling's shipped open models unless the
+ * options name others. Vectors that do not match the tagger fail at fit, naming both storageRefs.
  */
 export async function nerPipeline(textCol = TEXT_COL, options: NerPipelineOptions = {}): Promise<PipelineModel> {
-  const { nerModel, head, intraOpThreads } = options;
+  const { nerModel, head, intraOpThreads, abbreviations } = options;
   const ner = nerModel === undefined ? await MedicalNerModel.pretrained("ner_clinical_open", "en", "clinical/models") : await MedicalNerModel.load(nerModel);
   const vectorsDir = options.embeddings ?? (nerModel !== undefined && existsSync(join(nerModel, "embeddings")) ? join(nerModel, "embeddings") : undefined);
   const embeddings = vectorsDir === undefined ? await WordEmbeddingsModel.pretrained("embeddings_clinical_open", "en", "clinical/models") : await WordEmbeddingsModel.load(vectorsDir);
@@ -63,7 +66,8 @@ export async function nerPipeline(textCol = TEXT_COL, options: NerPipelineOption
     ...ruleBasedStages(textCol),
     embeddings.setInputCols(["sentence", "token"]).setOutputCol("embeddings"),
     ner.setIncludeConfidence(true).setInputCols(["sentence", "token", "embeddings"]).setOutputCol("ner"),
-    new NerConverter().setInputCols(["sentence", "token", "ner"]).setOutputCol("ner_chunk"),
+    ...(abbreviations ? [new AbbreviationPropagator().setInputCols(["sentence", "token", "ner"]).setOutputCol("ner_abbr")] : []),
+    new NerConverter().setInputCols(["sentence", "token", abbreviations ? "ner_abbr" : "ner"]).setOutputCol("ner_chunk"),
   ]).fit();
 }
 
