@@ -137,6 +137,7 @@ BC5CDR = ("BC5CDR-disease", "bc5cdr.test.conll")
 _NCBI = "--sources ncbi-disease --dev-source ncbi-disease --complete --freeze-embeddings"
 _BC5 = "--sources bc5cdr --dev-source bc5cdr --complete --freeze-embeddings"
 _NCBI_TD = "--sources ncbi-disease --train-splits train dev --dev-source none --epochs {epochs} --complete --freeze-embeddings"
+_AVG = "--average 0.999"  # an exponential moving average of the weights, time constant ~1000 steps (3-4 epochs)
 _BC5_TD = "--sources bc5cdr --train-splits train dev --dev-source none --epochs {epochs} --complete --freeze-embeddings"
 
 RUNS = [
@@ -173,14 +174,21 @@ RUNS = [
     # The same pairs on text split at punctuation, as the published results were measured (TOKENISATIONS["punct"]).
     Run("ncbi-punct", "single", "NCBI-disease only, split at punctuation, 200-d vectors (+ train text), constant lr, "
         "selected on its dev split", f"{_NCBI} --plateau-decay 0", NCBI, vectors="embeddings-v200t-punct"),
-    Run("ncbi-punct-traindev", "single", "NCBI-disease train + dev, split at punctuation, 200-d vectors (+ train text), "
-        "constant lr, epochs = best epoch of ncbi-punct", f"{_NCBI_TD} --plateau-decay 0", NCBI,
-        epochs_from="ncbi-punct", vectors="embeddings-v200t-punct"),
     Run("bc5cdr-punct", "single", "BC5CDR (Disease) only, split at punctuation, 200-d vectors (+ train text), "
         "constant lr, selected on its dev split", f"{_BC5} --plateau-decay 0", BC5CDR, vectors="embeddings-v200t-punct"),
-    Run("bc5cdr-punct-traindev", "single", "BC5CDR (Disease) train + dev, split at punctuation, 200-d vectors (+ train "
-        "text), constant lr, epochs = best epoch of bc5cdr-punct", f"{_BC5_TD} --plateau-decay 0", BC5CDR,
-        epochs_from="bc5cdr-punct", vectors="embeddings-v200t-punct"),
+    # ... and with the weights averaged over the last steps (train.py --average): the final models.
+    Run("ncbi-punct-avg", "single", "NCBI-disease only, split at punctuation, 200-d vectors (+ train text), constant lr, "
+        "averaged weights, selected on its dev split", f"{_NCBI} --plateau-decay 0 {_AVG}", NCBI,
+        vectors="embeddings-v200t-punct"),
+    Run("ncbi-punct-avg-traindev", "single", "NCBI-disease train + dev, split at punctuation, 200-d vectors (+ train "
+        "text), constant lr, averaged weights, epochs = best epoch of ncbi-punct-avg",
+        f"{_NCBI_TD} --plateau-decay 0 {_AVG}", NCBI, epochs_from="ncbi-punct-avg", vectors="embeddings-v200t-punct"),
+    Run("bc5cdr-punct-avg", "single", "BC5CDR (Disease) only, split at punctuation, 200-d vectors (+ train text), "
+        "constant lr, averaged weights, selected on its dev split", f"{_BC5} --plateau-decay 0 {_AVG}", BC5CDR,
+        vectors="embeddings-v200t-punct"),
+    Run("bc5cdr-punct-avg-traindev", "single", "BC5CDR (Disease) train + dev, split at punctuation, 200-d vectors "
+        "(+ train text), constant lr, averaged weights, epochs = best epoch of bc5cdr-punct-avg",
+        f"{_BC5_TD} --plateau-decay 0 {_AVG}", BC5CDR, epochs_from="bc5cdr-punct-avg", vectors="embeddings-v200t-punct"),
 ]
 
 
@@ -199,7 +207,7 @@ def with_seeds(name, seeds):
 
 
 RUNS += with_seeds("ncbi-v200t-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-traindev", (14, 15))
-RUNS += with_seeds("ncbi-punct-traindev", (14, 15)) + with_seeds("bc5cdr-punct-traindev", (14, 15))
+RUNS += with_seeds("ncbi-punct-avg-traindev", (14, 15)) + with_seeds("bc5cdr-punct-avg-traindev", (14, 15))
 
 
 def best_epoch(run_name, runs_dir):
