@@ -190,6 +190,8 @@ def export_run(ckpt_path, out_dir):
                      "partialLabels": not ckpt["args"]["missing_as_o"],
                      "tunedEmbeddings": bool(tuned), "seed": ckpt["args"]["seed"],
                      **({"lrSchedule": ckpt["lr_schedule"]} if "lr_schedule" in ckpt else {}),
+                     # the exported weights are an exponential moving average with this per-step decay
+                     **({"weightAverage": ckpt["weight_average"]} if ckpt.get("weight_average") else {}),
                      **({"encoderPretraining": encoder_pretraining(ckpt["encoder_pretraining"])}
                         if "encoder_pretraining" in ckpt else {})},
         "parity": {"model.onnx": check, "model.fp16.onnx": check16},
