@@ -1,7 +1,7 @@
 import { AnnotationBatch, LightPipeline, Pipeline, PipelineModel } from "@kindling/core";
 import { DocumentAssembler } from "@kindling/document";
 import { WordEmbeddingsModel } from "@kindling/embeddings";
-import { sharedPath } from "@kindling/fixtures";
+import { modelCardNote, sharedPath } from "@kindling/fixtures";
 import { MedicalNerModel } from "@kindling/medical-ner";
 import { NerConverter } from "@kindling/ner-converter";
 import { SentenceDetector } from "@kindling/sentence";
@@ -59,6 +59,12 @@ describe("AbbreviationPropagator in the model card's pipeline (shipped model, re
     });
     // The clinical model tags many long forms in these 120 abstracts but not all of their short forms on its own.
     expect(added).toBeGreaterThan(50); // 117 when written
+  });
+
+  it("leaves the model card's note as the tagger tagged it (it defines no abbreviation)", async () => {
+    const row = await new LightPipeline(model).fullAnnotate(modelCardNote());
+    expect(row.ner_abbr!.map((a) => a.result)).toEqual(row.ner!.map((a) => a.result));
+    expect(row.ner_chunk!.length).toBeGreaterThan(5);
   });
 
   it("saves and loads with its params, and gives the same chunks through a LightPipeline", async () => {
