@@ -171,6 +171,11 @@ RUNS = [
     Run("bc5cdr-v200t-traindev", "single", "BC5CDR (Disease) train + dev, 200-d vectors (+ train text), constant lr, "
         "epochs = best epoch of bc5cdr-v200t", f"{_BC5_TD} --plateau-decay 0", BC5CDR, epochs_from="bc5cdr-v200t",
         vectors="embeddings-v200t"),
+    # Averaged weights on the default tokenisation: which of the two changes below moves which corpus.
+    Run("ncbi-v200t-avg", "single", "NCBI-disease only, 200-d vectors (+ train text), constant lr, averaged weights, "
+        "selected on its dev split", f"{_NCBI} --plateau-decay 0 {_AVG}", NCBI, vectors="embeddings-v200t"),
+    Run("bc5cdr-v200t-avg", "single", "BC5CDR (Disease) only, 200-d vectors (+ train text), constant lr, averaged "
+        "weights, selected on its dev split", f"{_BC5} --plateau-decay 0 {_AVG}", BC5CDR, vectors="embeddings-v200t"),
     # The same pairs on text split at punctuation, as the published results were measured (TOKENISATIONS["punct"]).
     Run("ncbi-punct", "single", "NCBI-disease only, split at punctuation, 200-d vectors (+ train text), constant lr, "
         "selected on its dev split", f"{_NCBI} --plateau-decay 0", NCBI, vectors="embeddings-v200t-punct"),
