@@ -55,7 +55,7 @@ describe("kindling annotate with a model directory", async () => {
     expect(unknown.err.join("\n")).toMatch(/has no head "chemicals" \(heads: "ncbi", "bc5cdr"/);
     const usage = await run(["annotate", "--pipeline", "tokens", "--head", "ncbi", "--text", "Fever."]);
     expect(usage.code).toBe(2);
-    expect(usage.err.join("\n")).toMatch(/--ner-model, --embeddings and --head apply to --pipeline ner/);
+    expect(usage.err.join("\n")).toMatch(/--ner-model, --embeddings, --head and --abbreviations apply to --pipeline ner/);
     const missing = await run(["annotate", "--ner-model", join(dir, "nope"), "--text", "Fever."]);
     expect(missing.code).toBe(1);
     expect(missing.err.join("\n")).toMatch(/nope\/manifest.json: cannot read the model manifest/);
