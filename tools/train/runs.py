@@ -176,6 +176,12 @@ RUNS = [
         "selected on its dev split", f"{_NCBI} --plateau-decay 0 {_AVG}", NCBI, vectors="embeddings-v200t"),
     Run("bc5cdr-v200t-avg", "single", "BC5CDR (Disease) only, 200-d vectors (+ train text), constant lr, averaged "
         "weights, selected on its dev split", f"{_BC5} --plateau-decay 0 {_AVG}", BC5CDR, vectors="embeddings-v200t"),
+    Run("ncbi-v200t-avg-traindev", "single", "NCBI-disease train + dev, 200-d vectors (+ train text), constant lr, "
+        "averaged weights, epochs = best epoch of ncbi-v200t-avg", f"{_NCBI_TD} --plateau-decay 0 {_AVG}", NCBI,
+        epochs_from="ncbi-v200t-avg", vectors="embeddings-v200t"),
+    Run("bc5cdr-v200t-avg-traindev", "single", "BC5CDR (Disease) train + dev, 200-d vectors (+ train text), constant "
+        "lr, averaged weights, epochs = best epoch of bc5cdr-v200t-avg", f"{_BC5_TD} --plateau-decay 0 {_AVG}", BC5CDR,
+        epochs_from="bc5cdr-v200t-avg", vectors="embeddings-v200t"),
     # The same pairs on text split at punctuation, as the published results were measured (TOKENISATIONS["punct"]).
     Run("ncbi-punct", "single", "NCBI-disease only, split at punctuation, 200-d vectors (+ train text), constant lr, "
         "selected on its dev split", f"{_NCBI} --plateau-decay 0", NCBI, vectors="embeddings-v200t-punct"),
@@ -213,6 +219,7 @@ def with_seeds(name, seeds):
 
 RUNS += with_seeds("ncbi-v200t-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-traindev", (14, 15))
 RUNS += with_seeds("ncbi-punct-avg-traindev", (14, 15)) + with_seeds("bc5cdr-punct-avg-traindev", (14, 15))
+RUNS += with_seeds("ncbi-v200t-avg-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-avg-traindev", (14, 15))
 
 
 def best_epoch(run_name, runs_dir):
