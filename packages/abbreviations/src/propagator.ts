@@ -36,8 +36,8 @@ export const ABBREVIATION_OF = "abbreviationOf";
  * when the tags carry confidences). The first definition of a short form in the document wins. Its output is a
  * `named_entity` column like the model's, one annotation per input tag, for NerConverter.
  *
- * On PubMed abstracts it recovers abbreviations defined elsewhere in the abstract (BC5CDR-disease +0.6 to +1.3 strict
- * F1 points); clinical visit notes rarely define abbreviations, and aci-dev is unchanged.
+ * On PubMed abstracts it recovers abbreviations defined elsewhere in the abstract (BC5CDR-disease +0.5 to +0.8 strict
+ * F1 points on the final models); clinical visit notes rarely define abbreviations, and aci-dev is unchanged.
  */
 /** Spark-style `setX`/`getX` for every param, installed by `defineAccessors` below the class. */
 export interface AbbreviationPropagator extends Accessors<Omit<AbbreviationPropagatorParams, keyof StageParams>, AbbreviationPropagator, "setLabels"> {}
