@@ -134,11 +134,38 @@ VECTORS = {v.name: v for v in [
 
 NCBI = ("NCBI-disease", "ncbi-disease.test.conll")
 BC5CDR = ("BC5CDR-disease", "bc5cdr.test.conll")
-_NCBI = "--sources ncbi-disease --dev-source ncbi-disease --complete --freeze-embeddings"
-_BC5 = "--sources bc5cdr --dev-source bc5cdr --complete --freeze-embeddings"
-_NCBI_TD = "--sources ncbi-disease --train-splits train dev --dev-source none --epochs {epochs} --complete --freeze-embeddings"
+# Per disease corpus: its test split, how rows name it, and the train.py arguments of a train-only run selected on its
+# dev split and of a train + dev run for a fixed epoch count (the usual protocol for a final model).
+DISEASE_CORPORA = {
+    "ncbi": (NCBI, "NCBI-disease", "--sources ncbi-disease --dev-source ncbi-disease --complete --freeze-embeddings",
+             "--sources ncbi-disease --train-splits train dev --dev-source none --epochs {epochs} --complete "
+             "--freeze-embeddings"),
+    "bc5cdr": (BC5CDR, "BC5CDR (Disease)", "--sources bc5cdr --dev-source bc5cdr --complete --freeze-embeddings",
+               "--sources bc5cdr --train-splits train dev --dev-source none --epochs {epochs} --complete "
+               "--freeze-embeddings"),
+}
+_CONST = "--plateau-decay 0"
 _AVG = "--average 0.999"  # an exponential moving average of the weights, time constant ~1000 steps (3-4 epochs)
-_BC5_TD = "--sources bc5cdr --train-splits train dev --dev-source none --epochs {epochs} --complete --freeze-embeddings"
+
+
+def disease_runs(suffix, settings, args="", vectors=None, final="-traindev"):
+    """For each disease corpus, a train-only run selected on its dev split (`<corpus><suffix>`) and, unless `final` is
+    None, the train + dev run for the epoch count it chose (`<corpus><suffix><final>`; a `final` starting with "="
+    is the whole suffix instead). `settings` describes `args` in the rows ("constant lr, ")."""
+    out = []
+    for corpus, (test, label, select, fixed) in DISEASE_CORPORA.items():
+        name = f"{corpus}{suffix}"
+        out.append(Run(name, "single", f"{label} only, {settings}selected on its dev split",
+                       " ".join(filter(None, [select, args])), test, vectors=vectors))
+        if final is not None:
+            final_name = corpus + final[1:] if final.startswith("=") else name + final
+            out.append(Run(final_name, "single", f"{label} train + dev, {settings}epochs = best epoch of {name}",
+                           " ".join(filter(None, [fixed, args])), test, epochs_from=name, vectors=vectors))
+    return out
+
+
+_V200T = "200-d vectors (+ train text), "
+_PUNCT = "split at punctuation, " + _V200T
 
 RUNS = [
     # The ablations ran with two torch threads when they were recorded, so they say --threads 2 to repeat exactly.
@@ -149,59 +176,17 @@ RUNS = [
         "--quick --threads 2 --simulate-missing TREATMENT=0.5"),
     Run("abl-missing-o", "ablation", "TREATMENT missing from half the notes, missing labels taught as O",
         "--quick --threads 2 --simulate-missing TREATMENT=0.5 --missing-as-o"),
-    Run("ncbi", "single", "NCBI-disease only, selected on its dev split", _NCBI, NCBI),
-    Run("ncbi-const", "single", "NCBI-disease only, constant lr, selected on its dev split",
-        f"{_NCBI} --plateau-decay 0", NCBI),
-    # The usual protocol for a final model: train + dev, for the epoch count the train-only run above chose.
-    Run("ncbi-traindev", "single", "NCBI-disease train + dev, constant lr, epochs = best epoch of ncbi-const",
-        f"{_NCBI_TD} --plateau-decay 0", NCBI, epochs_from="ncbi-const"),
-    Run("bc5cdr", "single", "BC5CDR (Disease) only, selected on its dev split", _BC5, BC5CDR),
-    Run("bc5cdr-const", "single", "BC5CDR (Disease) only, constant lr, selected on its dev split",
-        f"{_BC5} --plateau-decay 0", BC5CDR),
-    Run("bc5cdr-traindev", "single", "BC5CDR (Disease) train + dev, constant lr, epochs = best epoch of bc5cdr-const",
-        f"{_BC5_TD} --plateau-decay 0", BC5CDR, epochs_from="bc5cdr-const"),
-    # The same pairs on the 200-d vectors with the train splits' text.
-    Run("ncbi-v200t", "single", "NCBI-disease only, 200-d vectors (+ train text), constant lr, selected on its dev split",
-        f"{_NCBI} --plateau-decay 0", NCBI, vectors="embeddings-v200t"),
-    Run("ncbi-v200t-traindev", "single", "NCBI-disease train + dev, 200-d vectors (+ train text), constant lr, "
-        "epochs = best epoch of ncbi-v200t", f"{_NCBI_TD} --plateau-decay 0", NCBI, epochs_from="ncbi-v200t",
-        vectors="embeddings-v200t"),
-    Run("bc5cdr-v200t", "single", "BC5CDR (Disease) only, 200-d vectors (+ train text), constant lr, selected on its "
-        "dev split", f"{_BC5} --plateau-decay 0", BC5CDR, vectors="embeddings-v200t"),
-    Run("bc5cdr-v200t-traindev", "single", "BC5CDR (Disease) train + dev, 200-d vectors (+ train text), constant lr, "
-        "epochs = best epoch of bc5cdr-v200t", f"{_BC5_TD} --plateau-decay 0", BC5CDR, epochs_from="bc5cdr-v200t",
-        vectors="embeddings-v200t"),
-    # Averaged weights on the default tokenisation: which of the two changes below moves which corpus.
-    Run("ncbi-v200t-avg", "single", "NCBI-disease only, 200-d vectors (+ train text), constant lr, averaged weights, "
-        "selected on its dev split", f"{_NCBI} --plateau-decay 0 {_AVG}", NCBI, vectors="embeddings-v200t"),
-    Run("bc5cdr-v200t-avg", "single", "BC5CDR (Disease) only, 200-d vectors (+ train text), constant lr, averaged "
-        "weights, selected on its dev split", f"{_BC5} --plateau-decay 0 {_AVG}", BC5CDR, vectors="embeddings-v200t"),
-    Run("ncbi-v200t-avg-traindev", "single", "NCBI-disease train + dev, 200-d vectors (+ train text), constant lr, "
-        "averaged weights, epochs = best epoch of ncbi-v200t-avg", f"{_NCBI_TD} --plateau-decay 0 {_AVG}", NCBI,
-        epochs_from="ncbi-v200t-avg", vectors="embeddings-v200t"),
-    Run("bc5cdr-v200t-avg-traindev", "single", "BC5CDR (Disease) train + dev, 200-d vectors (+ train text), constant "
-        "lr, averaged weights, epochs = best epoch of bc5cdr-v200t-avg", f"{_BC5_TD} --plateau-decay 0 {_AVG}", BC5CDR,
-        epochs_from="bc5cdr-v200t-avg", vectors="embeddings-v200t"),
-    # The same pairs on text split at punctuation, as the published results were measured (TOKENISATIONS["punct"]).
-    Run("ncbi-punct", "single", "NCBI-disease only, split at punctuation, 200-d vectors (+ train text), constant lr, "
-        "selected on its dev split", f"{_NCBI} --plateau-decay 0", NCBI, vectors="embeddings-v200t-punct"),
-    Run("bc5cdr-punct", "single", "BC5CDR (Disease) only, split at punctuation, 200-d vectors (+ train text), "
-        "constant lr, selected on its dev split", f"{_BC5} --plateau-decay 0", BC5CDR, vectors="embeddings-v200t-punct"),
-    # ... and with the weights averaged over the last steps (train.py --average): the final models.
-    Run("ncbi-punct-avg", "single", "NCBI-disease only, split at punctuation, 200-d vectors (+ train text), constant lr, "
-        "averaged weights, selected on its dev split", f"{_NCBI} --plateau-decay 0 {_AVG}", NCBI,
-        vectors="embeddings-v200t-punct"),
-    Run("ncbi-punct-avg-traindev", "single", "NCBI-disease train + dev, split at punctuation, 200-d vectors (+ train "
-        "text), constant lr, averaged weights, epochs = best epoch of ncbi-punct-avg",
-        f"{_NCBI_TD} --plateau-decay 0 {_AVG}", NCBI, epochs_from="ncbi-punct-avg", vectors="embeddings-v200t-punct"),
-    Run("bc5cdr-punct-avg", "single", "BC5CDR (Disease) only, split at punctuation, 200-d vectors (+ train text), "
-        "constant lr, averaged weights, selected on its dev split", f"{_BC5} --plateau-decay 0 {_AVG}", BC5CDR,
-        vectors="embeddings-v200t-punct"),
-    Run("bc5cdr-punct-avg-traindev", "single", "BC5CDR (Disease) train + dev, split at punctuation, 200-d vectors "
-        "(+ train text), constant lr, averaged weights, epochs = best epoch of bc5cdr-punct-avg",
-        f"{_BC5_TD} --plateau-decay 0 {_AVG}", BC5CDR, epochs_from="bc5cdr-punct-avg", vectors="embeddings-v200t-punct"),
+    # The shipped model's 100-d vectors: the default lr schedule, then a constant lr with its train + dev run.
+    *disease_runs("", "", final=None),
+    *disease_runs("-const", "constant lr, ", _CONST, final="=-traindev"),
+    # The 200-d vectors with the train splits' text, without and with averaged weights (train.py --average).
+    *disease_runs("-v200t", _V200T + "constant lr, ", _CONST, "embeddings-v200t"),
+    *disease_runs("-v200t-avg", _V200T + "constant lr, averaged weights, ", f"{_CONST} {_AVG}", "embeddings-v200t"),
+    # The same on text split at punctuation, as the published results were measured (TOKENISATIONS["punct"]).
+    *disease_runs("-punct", _PUNCT + "constant lr, ", _CONST, "embeddings-v200t-punct", final=None),
+    *disease_runs("-punct-avg", _PUNCT + "constant lr, averaged weights, ", f"{_CONST} {_AVG}",
+                  "embeddings-v200t-punct"),
 ]
-
 
 def run_by_name(name):
     for run in RUNS:

@@ -14,16 +14,20 @@ export interface AbbreviationPropagatorParams extends StageParams {
   labels: string[];
 }
 
-const isStringList = (v: readonly string[]) =>
-  Array.isArray(v) && v.every((s) => typeof s === "string") ? undefined : `must be a list of strings, got ${JSON.stringify(v)}`;
-
 const SPECS: ParamSpecs<AbbreviationPropagatorParams> = {
-  inputCols: param<string[]>(["sentence", "token", "ner"], "a document (sentence), a token and a named_entity column, in any order", isStringList),
+  inputCols: param<string[]>(["sentence", "token", "ner"], "a document (sentence), a token and a named_entity column, in any order", check.stringList),
   outputCol: param<string>("ner_abbreviations", "column that receives the named_entity annotations, one per input tag"),
   minShortFormLength: param(2, "shortest short form (characters)", check.positiveInt),
   maxShortFormLength: param(10, "longest short form (characters)", check.positiveInt),
-  labels: param<string[]>([], "labels a long form passes on to its short form (no IOB prefix); empty: every label", isStringList),
+  labels: param<string[]>([], "labels a long form passes on to its short form (no IOB prefix); empty: every label", check.stringList),
 };
+
+/** The chunk the tagger gave a long form. */
+interface LongForm {
+  readonly label: string;
+  readonly text: string;
+  readonly confidence: number | undefined;
+}
 
 /** Why a tag changed, in the changed annotation's metadata. */
 export const ABBREVIATION_OF = "abbreviationOf";
@@ -91,10 +95,10 @@ export class AbbreviationPropagator extends AnnotatorModel<AbbreviationPropagato
   }
 
   /** Short form → the label, text and confidence of its long form's chunk, first definition first. */
-  private longForms(tagged: readonly TaggedSentence[]): Map<string, { label: string; text: string; confidence: number | undefined }> {
+  private longForms(tagged: readonly TaggedSentence[]): Map<string, LongForm> {
     const limits: ShortFormLimits = { minLength: this.get("minShortFormLength"), maxLength: this.get("maxShortFormLength") };
     const labels = new Set(this.get("labels"));
-    const out = new Map<string, { label: string; text: string; confidence: number | undefined }>();
+    const out = new Map<string, LongForm>();
     for (const sentence of tagged) {
       const words = sentence.tokens.map((t) => t.token.result);
       const definitions = findDefinitions(words, limits);

@@ -17,6 +17,8 @@ export function param<T>(defaultValue: T, doc: string, validate?: (value: NoInfe
 export const check = {
   nonNegativeInt: (v: number) => (Number.isInteger(v) && v >= 0 ? undefined : `must be a non-negative integer, got ${v}`),
   positiveInt: (v: number) => (Number.isInteger(v) && v > 0 ? undefined : `must be a positive integer, got ${v}`),
+  stringList: (v: readonly string[]) =>
+    Array.isArray(v) && v.every((s) => typeof s === "string") ? undefined : `must be a list of strings, got ${JSON.stringify(v)}`,
   oneOf:
     <T extends string>(...allowed: readonly T[]) =>
     (v: T) =>

@@ -1,7 +1,8 @@
+import { check } from "@kindling/core";
+
 /** Param validators: each returns a problem to report, or undefined. */
 
-export const isStringList = (v: readonly string[]): string | undefined =>
-  Array.isArray(v) && v.every((s) => typeof s === "string") ? undefined : `must be a list of strings, got ${JSON.stringify(v)}`;
+export const isStringList = check.stringList;
 
 export const isBoolean = (v: boolean): string | undefined => (typeof v === "boolean" ? undefined : `must be true or false, got ${JSON.stringify(v)}`);
 

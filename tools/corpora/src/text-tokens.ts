@@ -28,15 +28,15 @@ export function sentenceLine(tokens: readonly { text: string }[]): string {
 
 const LINES_PER_CHUNK = 2048;
 
-/**
- * Tokenises the plain-text corpora (one document per line) with Kindling's pipeline and writes one sentence per
- * line to a gzip file: the input of the word-vector trainer, so its vocabulary holds exactly the runtime's tokens.
- */
 /** The JSON written beside a token corpus (`tokens.txt.gz` → `tokens.txt.gz.json`): its tokeniser and counts. */
 export function tokenCorpusInfoPath(corpusPath: string): string {
   return `${corpusPath}.json`;
 }
 
+/**
+ * Tokenises the plain-text corpora (one document per line) with Kindling's pipeline and writes one sentence per
+ * line to a gzip file: the input of the word-vector trainer, so its vocabulary holds exactly the runtime's tokens.
+ */
 export async function writeTokenCorpus(files: readonly string[], outPath: string, tokenizer: KindlingTokenizer): Promise<TokenCorpusCounts> {
   await mkdir(dirname(outPath), { recursive: true });
   const gzip = createGzip({ level: 6 });
