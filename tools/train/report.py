@@ -123,7 +123,10 @@ def runs_section(runs_dir, conll_dir, out_dir):
            "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|"]
     published = {corpus: (ref, f1) for corpus, ref, f1, _ in PUBLISHED}
     corpora = [corpus for corpus, _, _, _ in PUBLISHED]
-    for run in sorted((r for r in RUNS if r.kind == "single"), key=lambda r: corpora.index(r.test[0])):
+    position = {r.name: i for i, r in enumerate(RUNS)}
+    # Per corpus in RUNS order, a run's seed repeats right after it.
+    in_order = lambda r: (corpora.index(r.test[0]), position[r.repeats or r.name], position[r.name])  # noqa: E731
+    for run in sorted((r for r in RUNS if r.kind == "single"), key=in_order):
         r, what, test = known.get(run.name), run.what, run.test
         ref, f1 = published[test[0]]
         if not r:

@@ -144,23 +144,29 @@ DISEASE_CORPORA = {
                "--sources bc5cdr --train-splits train dev --dev-source none --epochs {epochs} --complete "
                "--freeze-embeddings"),
 }
+# Each disease corpus's train.py source name, for a multi-task head on it in the other corpus's model.
+DISEASE_SOURCES = {"ncbi": "ncbi-disease", "bc5cdr": "bc5cdr"}
 _CONST = "--plateau-decay 0"
 _AVG = "--average 0.999"  # an exponential moving average of the weights, time constant ~1000 steps (3-4 epochs)
 
 
-def disease_runs(suffix, settings, args="", vectors=None, final="-traindev"):
+def disease_runs(suffix, settings, args="", vectors=None, final="-traindev", other_head=False):
     """For each disease corpus, a train-only run selected on its dev split (`<corpus><suffix>`) and, unless `final` is
     None, the train + dev run for the epoch count it chose (`<corpus><suffix><final>`; a `final` starting with "="
-    is the whole suffix instead). `settings` describes `args` in the rows ("constant lr, ")."""
+    is the whole suffix instead). `settings` describes `args` in the rows ("constant lr, "). `other_head` adds a
+    multi-task head trained on the other disease corpus's train split (more disease mentions for the shared encoder;
+    the head's output is not what is scored)."""
     out = []
     for corpus, (test, label, select, fixed) in DISEASE_CORPORA.items():
         name = f"{corpus}{suffix}"
+        head = " ".join(f"--head {other}={source}" for other, source in DISEASE_SOURCES.items()
+                        if other_head and other != corpus)
         out.append(Run(name, "single", f"{label} only, {settings}selected on its dev split",
-                       " ".join(filter(None, [select, args])), test, vectors=vectors))
+                       " ".join(filter(None, [select, args, head])), test, vectors=vectors))
         if final is not None:
             final_name = corpus + final[1:] if final.startswith("=") else name + final
             out.append(Run(final_name, "single", f"{label} train + dev, {settings}epochs = best epoch of {name}",
-                           " ".join(filter(None, [fixed, args])), test, epochs_from=name, vectors=vectors))
+                           " ".join(filter(None, [fixed, args, head])), test, epochs_from=name, vectors=vectors))
     return out
 
 
@@ -186,6 +192,9 @@ RUNS = [
     *disease_runs("-punct", _PUNCT + "constant lr, ", _CONST, "embeddings-v200t-punct", final=None),
     *disease_runs("-punct-avg", _PUNCT + "constant lr, averaged weights, ", f"{_CONST} {_AVG}",
                   "embeddings-v200t-punct"),
+    # ... with a multi-task head on the other disease corpus: more disease mentions to train the shared encoder.
+    *disease_runs("-punct-avg-mtl", _PUNCT + "constant lr, averaged weights, head on the other corpus, ",
+                  f"{_CONST} {_AVG}", "embeddings-v200t-punct", other_head=True),
 ]
 
 def run_by_name(name):
@@ -205,6 +214,7 @@ def with_seeds(name, seeds):
 RUNS += with_seeds("ncbi-v200t-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-traindev", (14, 15))
 RUNS += with_seeds("ncbi-punct-avg-traindev", (14, 15)) + with_seeds("bc5cdr-punct-avg-traindev", (14, 15))
 RUNS += with_seeds("ncbi-v200t-avg-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-avg-traindev", (14, 15))
+RUNS += with_seeds("ncbi-punct-avg-mtl-traindev", (14, 15)) + with_seeds("bc5cdr-punct-avg-mtl-traindev", (14, 15))
 
 
 def best_epoch(run_name, runs_dir):
