@@ -150,23 +150,26 @@ _CONST = "--plateau-decay 0"
 _AVG = "--average 0.999"  # an exponential moving average of the weights, time constant ~1000 steps (3-4 epochs)
 
 
-def disease_runs(suffix, settings, args="", vectors=None, final="-traindev", other_head=False):
+def disease_runs(suffix, settings, args="", vectors=None, final="-traindev", other_head=False, final_args=""):
     """For each disease corpus, a train-only run selected on its dev split (`<corpus><suffix>`) and, unless `final` is
     None, the train + dev run for the epoch count it chose (`<corpus><suffix><final>`; a `final` starting with "="
     is the whole suffix instead). `settings` describes `args` in the rows ("constant lr, "). `other_head` adds a
     multi-task head trained on the other disease corpus's train split (more disease mentions for the shared encoder;
-    the head's output is not what is scored)."""
+    the head's output is not what is scored). `final_args` go to the train + dev runs only; with `final` starting with
+    "+", only those runs are made, from an existing selection run `<corpus><suffix>`."""
     out = []
     for corpus, (test, label, select, fixed) in DISEASE_CORPORA.items():
         name = f"{corpus}{suffix}"
         head = " ".join(f"--head {other}={source}" for other, source in DISEASE_SOURCES.items()
                         if other_head and other != corpus)
-        out.append(Run(name, "single", f"{label} only, {settings}selected on its dev split",
-                       " ".join(filter(None, [select, args, head])), test, vectors=vectors))
+        if final is None or not final.startswith("+"):
+            out.append(Run(name, "single", f"{label} only, {settings}selected on its dev split",
+                           " ".join(filter(None, [select, args, head])), test, vectors=vectors))
         if final is not None:
-            final_name = corpus + final[1:] if final.startswith("=") else name + final
+            final_name = corpus + final[1:] if final.startswith("=") else name + final.lstrip("+")
             out.append(Run(final_name, "single", f"{label} train + dev, {settings}epochs = best epoch of {name}",
-                           " ".join(filter(None, [fixed, args, head])), test, epochs_from=name, vectors=vectors))
+                           " ".join(filter(None, [fixed, args, head, final_args])), test, epochs_from=name,
+                           vectors=vectors))
     return out
 
 
@@ -195,6 +198,10 @@ RUNS = [
     # ... with a multi-task head on the other disease corpus: more disease mentions to train the shared encoder.
     *disease_runs("-punct-avg-mtl", _PUNCT + "constant lr, averaged weights, head on the other corpus, ",
                   f"{_CONST} {_AVG}", "embeddings-v200t-punct", other_head=True),
+    # ... whose final runs train the head on the other corpus's train + dev too: all labelled data but the test splits.
+    *disease_runs("-punct-avg-mtl", _PUNCT + "constant lr, averaged weights, head on the other corpus (train + dev), ",
+                  f"{_CONST} {_AVG}", "embeddings-v200t-punct", final="+-all", other_head=True,
+                  final_args="--head-splits train dev"),
 ]
 
 def run_by_name(name):
@@ -215,6 +222,7 @@ RUNS += with_seeds("ncbi-v200t-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-t
 RUNS += with_seeds("ncbi-punct-avg-traindev", (14, 15)) + with_seeds("bc5cdr-punct-avg-traindev", (14, 15))
 RUNS += with_seeds("ncbi-v200t-avg-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-avg-traindev", (14, 15))
 RUNS += with_seeds("ncbi-punct-avg-mtl-traindev", (14, 15)) + with_seeds("bc5cdr-punct-avg-mtl-traindev", (14, 15))
+RUNS += with_seeds("ncbi-punct-avg-mtl-all", (14, 15)) + with_seeds("bc5cdr-punct-avg-mtl-all", (14, 15))
 
 
 def best_epoch(run_name, runs_dir):

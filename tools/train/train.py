@@ -119,6 +119,8 @@ def load_heads(args, cfg, rng):
         assert name and sources, f"--head {spec}: expected NAME=SOURCE[,SOURCE]"
         assert args.dev_source not in sources, "the dev source must never feed training"
         splits = {split: load_split(args.conll_dir, sources, split)[0] for split in ("train", "dev", "test")}
+        # --head-splits train dev: a final model's head learns from every labelled split but test, as its main task does.
+        splits["train"] = [s for split in args.head_splits for s in load_split(args.conll_dir, sources, split)[0]]
         if cfg["train_limit"]:
             splits["train"] = rng.sample(splits["train"], min(cfg["train_limit"], len(splits["train"])))
             splits["dev"], splits["test"] = splits["dev"][:cfg["dev_limit"]], splits["test"][:cfg["dev_limit"]]
@@ -207,8 +209,10 @@ def main(argv=None):
     ap.add_argument("--freeze-embeddings", action="store_true",
                     help="ablation: keep the pretrained vectors fixed (default fine-tunes them; +0.02-0.03 F1)")
     ap.add_argument("--head", action="append", default=[], metavar="NAME=SOURCE[,SOURCE]",
-                    help="multi-task head: its own output layer + CRF trained on these sources' train split, "
+                    help="multi-task head: its own output layer + CRF trained on these sources' --head-splits, "
                          "their labels taken as complete in their own convention (e.g. ncbi=ncbi-disease)")
+    ap.add_argument("--head-splits", nargs="+", default=["train"], metavar="SPLIT",
+                    help="splits of each head's sources that train it (e.g. train dev for a final model)")
     ap.add_argument("--head-sample", type=int, default=3000,
                     help="sentences per head per epoch (cycling through a shuffled order)")
     ap.add_argument("--init-encoder", metavar="ENCODER_PT",
@@ -307,7 +311,7 @@ def main(argv=None):
             "dev_source": args.dev_source, "profile": profile, "args": vars(args),
             "lr_schedule": {"lr": args.lr, "plateauDecay": cfg["plateau_decay"], "plateauPatience": args.plateau_patience},
             "weight_average": args.average,
-            "heads": {name: {"sources": h["sources"], "labels": h["labels"]} for name, h in heads.items()},
+            "heads": {name: {"sources": h["sources"], "splits": args.head_splits, "labels": h["labels"]} for name, h in heads.items()},
             **({"encoder_pretraining": {"file": args.init_encoder, "history": pre["history"], "args": pre["args"]}}
                if pre else {})}
     next_head_sample = head_sampler(head_items, args.head_sample, rng)

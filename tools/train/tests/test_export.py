@@ -75,3 +75,30 @@ def test_manifest_names_the_tokenizer_of_the_training_conll(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps({"sources": {}, "generatedBy": "tools/corpora (Kindling)"}))
     assert training_tokenizer({"args": {"conll_dir": str(tmp_path)}}) == "tools/corpora (Kindling)"
     assert training_tokenizer({"args": {"conll_dir": str(tmp_path / "gone")}}) == "unknown"
+
+
+def test_a_head_trains_on_its_head_splits_and_never_on_the_dev_source(tmp_path):
+    import argparse
+    import json
+    import random
+
+    from tools.train.conll import write_conll
+    from tools.train.train import load_heads
+
+    files = {}
+    for split, word in (("train", "fever"), ("dev", "cough"), ("test", "rash")):
+        files[split] = f"src.{split}.conll"
+        write_conll(tmp_path / files[split], [[(["no", word], ["O", "B-PROBLEM"])]])
+    (tmp_path / "manifest.json").write_text(json.dumps({"sources": {"src": {"files": files, "labels": ["PROBLEM"]}}}))
+    cfg = {"train_limit": None}
+
+    def head_words(*splits, dev_source="none"):
+        args = argparse.Namespace(head=["h=src"], head_splits=list(splits), conll_dir=tmp_path, dev_source=dev_source,
+                                  window=128)
+        head = load_heads(args, cfg, random.Random(0))["h"]
+        return sorted(s.tokens[1] for s in head["train"]), [s.tokens[1] for s in head["dev"]]
+
+    assert head_words("train") == (["fever"], ["cough"])
+    assert head_words("train", "dev") == (["cough", "fever"], ["cough"])  # a final model's head: every split but test
+    with pytest.raises(AssertionError, match="dev source"):
+        head_words("train", dev_source="src")

@@ -38,6 +38,17 @@ def test_a_run_on_another_tokenisation_trains_on_its_conll_with_vectors_from_its
     assert runs.run_by_name("bc5cdr-v200t").conll_dir is None and "--conll-dir" not in train_command(runs.run_by_name("bc5cdr-v200t"))
 
 
+def test_multi_task_disease_runs_head_the_other_corpus_and_the_final_variants_share_one_selection_run():
+    for corpus, other in (("ncbi", "bc5cdr=bc5cdr"), ("bc5cdr", "ncbi=ncbi-disease")):
+        select = runs.run_by_name(f"{corpus}-punct-avg-mtl")
+        assert f"--head {other}" in select.args and "--head-splits" not in select.args
+        for final, head_splits in (("traindev", False), ("all", True)):
+            run = runs.run_by_name(f"{corpus}-punct-avg-mtl-{final}")
+            assert run.epochs_from == select.name and f"--head {other}" in run.args
+            assert ("--head-splits train dev" in run.args) == head_splits
+    assert [r.name for r in RUNS].count("ncbi-punct-avg-mtl") == 1
+
+
 def test_with_prerequisites_adds_the_selection_run_of_a_train_dev_run_unless_it_finished(tmp_path):
     assert [r.name for r in with_prerequisites(["bc5cdr-traindev"], tmp_path)] == ["bc5cdr-const", "bc5cdr-traindev"]
     (tmp_path / "bc5cdr-const" / "export").mkdir(parents=True)
