@@ -118,9 +118,9 @@ def load_heads(args, cfg, rng):
         sources = [s for s in srcs.split(",") if s]
         assert name and sources, f"--head {spec}: expected NAME=SOURCE[,SOURCE]"
         assert args.dev_source not in sources, "the dev source must never feed training"
-        splits = {split: load_split(args.conll_dir, sources, split)[0] for split in ("train", "dev", "test")}
         # --head-splits train dev: a final model's head learns from every labelled split but test, as its main task does.
-        splits["train"] = [s for split in args.head_splits for s in load_split(args.conll_dir, sources, split)[0]]
+        splits = {"train": [s for split in args.head_splits for s in load_split(args.conll_dir, sources, split)[0]],
+                  **{split: load_split(args.conll_dir, sources, split)[0] for split in ("dev", "test")}}
         if cfg["train_limit"]:
             splits["train"] = rng.sample(splits["train"], min(cfg["train_limit"], len(splits["train"])))
             splits["dev"], splits["test"] = splits["dev"][:cfg["dev_limit"]], splits["test"][:cfg["dev_limit"]]
