@@ -134,39 +134,33 @@ VECTORS = {v.name: v for v in [
 
 NCBI = ("NCBI-disease", "ncbi-disease.test.conll")
 BC5CDR = ("BC5CDR-disease", "bc5cdr.test.conll")
-# Per disease corpus: its test split, how rows name it, and the train.py arguments of a train-only run selected on its
-# dev split and of a train + dev run for a fixed epoch count (the usual protocol for a final model).
-DISEASE_CORPORA = {
-    "ncbi": (NCBI, "NCBI-disease", "--sources ncbi-disease --dev-source ncbi-disease --complete --freeze-embeddings",
-             "--sources ncbi-disease --train-splits train dev --dev-source none --epochs {epochs} --complete "
-             "--freeze-embeddings"),
-    "bc5cdr": (BC5CDR, "BC5CDR (Disease)", "--sources bc5cdr --dev-source bc5cdr --complete --freeze-embeddings",
-               "--sources bc5cdr --train-splits train dev --dev-source none --epochs {epochs} --complete "
-               "--freeze-embeddings"),
-}
-# Each disease corpus's train.py source name, for a multi-task head on it in the other corpus's model.
-DISEASE_SOURCES = {"ncbi": "ncbi-disease", "bc5cdr": "bc5cdr"}
+# Per disease corpus: its test split, how rows name it, and its train.py source name.
+DISEASE_CORPORA = {"ncbi": (NCBI, "NCBI-disease", "ncbi-disease"), "bc5cdr": (BC5CDR, "BC5CDR (Disease)", "bc5cdr")}
 _CONST = "--plateau-decay 0"
 _AVG = "--average 0.999"  # an exponential moving average of the weights, time constant ~1000 steps (3-4 epochs)
 
 
-def disease_runs(suffix, settings, args="", vectors=None, final="-traindev", other_head=False, final_args=""):
-    """For each disease corpus, a train-only run selected on its dev split (`<corpus><suffix>`) and, unless `final` is
-    None, the train + dev run for the epoch count it chose (`<corpus><suffix><final>`; a `final` starting with "="
-    is the whole suffix instead). `settings` describes `args` in the rows ("constant lr, "). `other_head` adds a
-    multi-task head trained on the other disease corpus's train split (more disease mentions for the shared encoder;
-    the head's output is not what is scored). `final_args` go to the train + dev runs only; with `final` starting with
-    "+", only those runs are made, from an existing selection run `<corpus><suffix>`."""
+def disease_runs(suffix, settings, args="", vectors=None, final="-traindev", other_head=False, final_args="",
+                 selection=True):
+    """For each disease corpus, a train-only run selected on its dev split (`<corpus><suffix>`; `selection=False` when
+    it is already in the list) and, unless `final` is None, the train + dev run for the epoch count it chose, the
+    usual protocol for a final model (`<corpus><suffix><final>`; a `final` starting with "=" is the whole suffix
+    instead). `settings` describes `args` in the rows ("constant lr, "). `other_head` adds a multi-task head trained
+    on the other disease corpus (more disease mentions for the shared encoder; the head's output is not what is
+    scored). `final_args` go to the train + dev runs only."""
     out = []
-    for corpus, (test, label, select, fixed) in DISEASE_CORPORA.items():
+    for corpus, (test, label, source) in DISEASE_CORPORA.items():
         name = f"{corpus}{suffix}"
-        head = " ".join(f"--head {other}={source}" for other, source in DISEASE_SOURCES.items()
+        head = " ".join(f"--head {other}={other_source}" for other, (_, _, other_source) in DISEASE_CORPORA.items()
                         if other_head and other != corpus)
-        if final is None or not final.startswith("+"):
+        if selection:
+            select = f"--sources {source} --dev-source {source} --complete --freeze-embeddings"
             out.append(Run(name, "single", f"{label} only, {settings}selected on its dev split",
                            " ".join(filter(None, [select, args, head])), test, vectors=vectors))
         if final is not None:
-            final_name = corpus + final[1:] if final.startswith("=") else name + final.lstrip("+")
+            fixed = (f"--sources {source} --train-splits train dev --dev-source none --epochs {{epochs}} --complete "
+                     "--freeze-embeddings")
+            final_name = corpus + final[1:] if final.startswith("=") else name + final
             out.append(Run(final_name, "single", f"{label} train + dev, {settings}epochs = best epoch of {name}",
                            " ".join(filter(None, [fixed, args, head, final_args])), test, epochs_from=name,
                            vectors=vectors))
@@ -200,8 +194,8 @@ RUNS = [
                   f"{_CONST} {_AVG}", "embeddings-v200t-punct", other_head=True),
     # ... whose final runs train the head on the other corpus's train + dev too: all labelled data but the test splits.
     *disease_runs("-punct-avg-mtl", _PUNCT + "constant lr, averaged weights, head on the other corpus (train + dev), ",
-                  f"{_CONST} {_AVG}", "embeddings-v200t-punct", final="+-all", other_head=True,
-                  final_args="--head-splits train dev"),
+                  f"{_CONST} {_AVG}", "embeddings-v200t-punct", final="-all", other_head=True,
+                  final_args="--head-splits train dev", selection=False),
 ]
 
 def run_by_name(name):
