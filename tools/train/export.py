@@ -30,7 +30,7 @@ def load(ckpt_path):
     head_crfs = {}
     for name in tagger.heads:
         prefix = f"head_crfs.{name}."
-        head_crfs[name] = CRF(ckpt["tags"])
+        head_crfs[name] = CRF(ckpt["heads"][name].get("tags", ckpt["tags"]))
         head_crfs[name].load_state_dict({k[len(prefix):]: v for k, v in ckpt["state"].items() if k.startswith(prefix)})
         head_crfs[name].eval()
     return ckpt, tagger.eval(), crf.eval(), head_crfs

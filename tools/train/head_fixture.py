@@ -1,5 +1,5 @@
-"""Writes packages/medical-ner/test/fixtures/heads-tiny: a tiny untrained tagger with two multi-task heads, in the
-exported model format, plus the tags ONNX Runtime + the Python Viterbi give for a few sentences with each output.
+"""Writes packages/medical-ner/test/fixtures/heads-tiny: a tiny untrained tagger with three multi-task heads (one
+with tags of its own) in the exported model format, plus the tags ONNX Runtime + the Python Viterbi give for a few sentences with each output.
 It carries its own tiny word vectors (the sentences' words, random), so it does not change when the shipped
 embeddings do. The TypeScript tests use it to check that `head` picks the right output and CRF.
 
@@ -15,13 +15,16 @@ import numpy as np
 import torch
 
 from . import embeddings, paths
+from .conll import tags_for
 from .crf import CRF
 from .export import head_output, to_onnx
 from .infer_onnx import OnnxTagger
 from .model import Tagger
 
 OUT = paths.REPO / "packages" / "medical-ner" / "test" / "fixtures" / "heads-tiny"
-HEADS = ["ncbi", "bc5cdr"]
+HEADS = ["ncbi", "bc5cdr", "chemical"]
+# Labels per head: the first two share the model's tags; "chemical" has labels (and so tags) of its own.
+HEAD_LABELS = {"ncbi": ["PROBLEM"], "bc5cdr": ["PROBLEM"], "chemical": ["CHEMICAL"]}
 # Already tokenised as Kindling's Tokenizer splits them (the TS test checks this).
 SENTENCES = [
     "The patient denies fever , chills or chest pain .",
@@ -49,7 +52,9 @@ def main():
     embeddings.write(OUT / "embeddings", words, vectors, storage_ref="heads_tiny_vectors", case_sensitive=False,
                      source={"note": "random vectors for the head test fixture"})
     torch.manual_seed(7)
-    tagger = Tagger(char_vocab, len(tags), dim, char_dim=4, char_filters=4, hidden=6, heads=HEADS).eval()
+    head_tags = {h: tags if h != "chemical" else tags_for(HEAD_LABELS[h]) for h in HEADS}
+    tagger = Tagger(char_vocab, len(tags), dim, char_dim=4, char_filters=4, hidden=6,
+                    heads={h: len(t) for h, t in head_tags.items()}).eval()
     with torch.no_grad():  # larger output weights than the default init, so the emissions (not the CRF) decide
         for layer in [tagger.out, *tagger.heads.values()]:
             layer.weight.mul_(8)
@@ -64,8 +69,9 @@ def main():
         "window": shipped["window"],
         "inputs": shipped["inputs"],
         "outputs": {"emissions": "float32 [B,T,K]", **{head_output(h): "float32 [B,T,K]" for h in HEADS}},
-        "heads": {h: {"output": head_output(h), "sources": [h], "labels": ["PROBLEM"],
-                      **dict(zip(crf_keys, random_crf(tags, 2 + i)))} for i, h in enumerate(HEADS)},
+        "heads": {h: {"output": head_output(h), "sources": [h], "labels": HEAD_LABELS[h],
+                      **({"tags": head_tags[h]} if head_tags[h] != tags else {}),
+                      **dict(zip(crf_keys, random_crf(head_tags[h], 2 + i)))} for i, h in enumerate(HEADS)},
         "trainingData": [], "metrics": {"note": "untrained test fixture"},
         "files": {"model.onnx": {"sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
                                  "bytes": onnx_path.stat().st_size}},
@@ -74,7 +80,7 @@ def main():
     emb = OUT / "embeddings"
     tokens = [s.split(" ") for s in SENTENCES]
     expected = {h or "": OnnxTagger(OUT, "model.onnx", emb, h).tag(tokens) for h in [None, *HEADS]}
-    assert expected[""] != expected["ncbi"] != expected["bc5cdr"], "outputs should tag differently"
+    assert len({json.dumps(e) for e in expected.values()}) == len(expected), "outputs should tag differently"
     (OUT / "expected.json").write_text(json.dumps(
         {"generatedBy": "/usr/bin/python3 -m tools.train.head_fixture (ONNX Runtime + tools/train Viterbi)",
          "sentences": [{"text": s, "tokens": t, "tags": {h: expected[h][i] for h in expected}}

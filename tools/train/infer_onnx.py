@@ -39,6 +39,7 @@ class OnnxTagger:
         self.trans = np.array(scores["transitions"], np.float32)
         self.start = np.array(scores["startTransitions"], np.float32)
         self.end = np.array(scores["endTransitions"], np.float32)
+        self.tags = scores.get("tags", self.m["tags"])  # a head with labels of its own has its own tags
 
     def _char_ids(self, tok):
         cps = list(tok)  # code points
@@ -68,7 +69,7 @@ class OnnxTagger:
         w = self.m["window"]
         pieces = [(i, *win) for i, s in enumerate(sentences)
                   for win in inference_windows(len(s), w["maxTokens"], w["overlap"])]
-        stitched = [np.zeros((len(s), len(self.m["tags"])), np.float32) for s in sentences]
+        stitched = [np.zeros((len(s), len(self.tags)), np.float32) for s in sentences]
         for a in range(0, len(pieces), batch_size):
             chunk = pieces[a:a + batch_size]
             ems = self.emissions([sentences[i][s:e] for i, s, e, _, _ in chunk])
@@ -80,7 +81,7 @@ class OnnxTagger:
         for em in stitched:
             path = viterbi_decode(torch.from_numpy(em)[None], [len(em)], torch.from_numpy(self.trans),
                                   torch.from_numpy(self.start), torch.from_numpy(self.end))[0]
-            out.append([self.m["tags"][k] for k in path])
+            out.append([self.tags[k] for k in path])
         return out
 
 

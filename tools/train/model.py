@@ -36,7 +36,9 @@ class Tagger(nn.Module):
         # Multi-task heads (Crichton et al. 2017; Wang et al. 2019): corpora whose span convention differs from
         # the clinical one (NCBI-disease, BC5CDR) share the encoder but get their own output layer and CRF, so
         # they teach the shared representation without teaching the clinical head their boundaries.
-        self.heads = nn.ModuleDict({name: nn.Linear(2 * hidden, n_tags) for name in heads})
+        # `heads` maps a head to its tag count; a list of names (older checkpoints) means the model's own tags.
+        sizes = heads if isinstance(heads, dict) else dict.fromkeys(heads, n_tags)
+        self.heads = nn.ModuleDict({name: nn.Linear(2 * hidden, k) for name, k in sizes.items()})
 
     def char_features(self, char_ids):
         b, t, c = char_ids.shape

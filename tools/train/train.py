@@ -21,7 +21,7 @@ from torch import nn
 
 from . import chars, paths
 from .averaging import WeightAverage
-from .conll import LABELS, load_split, tags_for
+from .conll import LABELS, load_split, read_manifest, tags_for
 from .crf import CRF
 from .data import (Encoder, Lexicon, bucketed_batches, collate, inference_windows,
                    split_windows_for_training)
@@ -110,7 +110,17 @@ def simulate_missing(sents, labels, spec, rng):
     return out
 
 
-def load_heads(args, cfg, rng):
+def auxiliary_sources(args):
+    """{auxiliary source: the source whose documents it labels again} from the CoNLL manifest. They only train
+    multi-task heads: never the main output, never selection."""
+    auxiliary = {name: entry["auxiliaryOf"] for name, entry in read_manifest(args.conll_dir).items()
+                 if "auxiliaryOf" in entry}
+    assert not auxiliary.keys() & {*args.sources, args.dev_source}, \
+        f"auxiliary sources ({', '.join(sorted(auxiliary))}) only train multi-task heads (--head)"
+    return auxiliary
+
+
+def load_heads(args, cfg, rng, auxiliary):
     """{name: {sources, labels, train, dev, test}} for each --head NAME=SOURCE[,SOURCE]."""
     heads = {}
     for spec in args.head:
@@ -118,6 +128,9 @@ def load_heads(args, cfg, rng):
         sources = [s for s in srcs.split(",") if s]
         assert name and sources, f"--head {spec}: expected NAME=SOURCE[,SOURCE]"
         assert args.dev_source not in sources, "the dev source must never feed training"
+        # An auxiliary source labels the dev source's documents again: its dev split is the selection set.
+        assert not ("dev" in args.head_splits and any(auxiliary.get(s) == args.dev_source for s in sources)), \
+            f"--head {spec}: the dev split of {args.dev_source}'s documents selects the model and cannot train a head"
         # --head-splits train dev: a final model's head learns from every labelled split but test, as its main task does.
         splits = {"train": [s for split in args.head_splits for s in load_split(args.conll_dir, sources, split)[0]],
                   **{split: load_split(args.conll_dir, sources, split)[0] for split in ("dev", "test")}}
@@ -125,7 +138,10 @@ def load_heads(args, cfg, rng):
             splits["train"] = rng.sample(splits["train"], min(cfg["train_limit"], len(splits["train"])))
             splits["dev"], splits["test"] = splits["dev"][:cfg["dev_limit"]], splits["test"][:cfg["dev_limit"]]
         labels = sorted({t[2:] for s in splits["train"] for t in s.tags if t != "O"})
-        heads[name] = {"sources": sources, "labels": labels, **splits,
+        # A head over the model's labels shares its tag set (its CRF lines up with the main one); a head with other
+        # labels (an auxiliary source's CHEMICAL) gets a tag set of its own.
+        tags = tags_for() if set(labels) <= set(LABELS) else tags_for(labels)
+        heads[name] = {"sources": sources, "labels": labels, "tags": tags, **splits,
                        "train": split_windows_for_training(splits["train"], args.window)}
     return heads
 
@@ -248,6 +264,8 @@ def main(argv=None):
         assert args.epochs and not cfg["plateau_decay"], \
             "--dev-source none trains a fixed number of epochs: give --epochs and --plateau-decay 0"
 
+    auxiliary = auxiliary_sources(args)
+
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
@@ -267,7 +285,7 @@ def main(argv=None):
     if args.simulate_missing:
         train_sents = simulate_missing(train_sents, labels, args.simulate_missing, random.Random(args.seed + 1))
     train_sents = split_windows_for_training(train_sents, args.window)
-    heads = load_heads(args, cfg, rng)
+    heads = load_heads(args, cfg, rng, auxiliary)
     tags = tags_for(LABELS)
     lex = Lexicon(emb_dir)
     if args.random_init:  # ablation: same vocabulary, random vectors (scaled like the trained ones), tuned
@@ -281,9 +299,11 @@ def main(argv=None):
     train_items = [{**enc.encode(s), "head": None} for s in train_sents]
     dev_items = [enc.encode(s) for s in dev_sents]
     # A head's own corpus is complete in its own convention: its gold tags are the only allowed path.
-    head_enc = Encoder(lex, char_vocab, tags, args.max_chars, {}, partial=False)
-    head_items = {name: {split: [{**head_enc.encode(s), "head": name} for s in h[split]]
-                         for split in ("train", "dev", "test")} for name, h in heads.items()}
+    head_items = {}
+    for name, h in heads.items():
+        head_enc = Encoder(lex, char_vocab, h["tags"], args.max_chars, {}, partial=False)
+        head_items[name] = {split: [{**head_enc.encode(s), "head": name} for s in h[split]]
+                            for split in ("train", "dev", "test")}
     for name, h in heads.items():
         print(f"head {name} ({','.join(h['sources'])}, labels {h['labels']}): "
               f"{len(h['train'])} train sentences, {args.head_sample} per epoch; dev {len(h['dev'])}, test {len(h['test'])}")
@@ -292,13 +312,14 @@ def main(argv=None):
           f"embeddings {emb_dir} ({lex.matrix.shape[0] - 1}x{lex.matrix.shape[1]}); {len(char_vocab)} chars")
 
     config = dict(char_dim=args.char_dim, char_filters=args.char_filters, hidden=args.hidden,
-                  dropout=args.dropout, casing=not args.no_casing, heads=list(heads))
+                  dropout=args.dropout, casing=not args.no_casing,
+                  heads={name: len(h["tags"]) for name, h in heads.items()})
     tagger = Tagger(char_vocab, len(tags), lex.matrix.shape[1], **config)
     if pre:  # the encoder's weights only: the output layers stay the tagger's own
         unexpected = tagger.load_state_dict(pre["encoder"], strict=False).unexpected_keys
         assert not unexpected, f"{args.init_encoder}: weights this tagger does not have: {unexpected}"
     net = Net(lex.matrix, tagger, CRF(tags), tune=not args.freeze_embeddings,
-              head_crfs={name: CRF(tags) for name in heads})
+              head_crfs={name: CRF(h["tags"]) for name, h in heads.items()})
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=args.lr)
     # Halve the step size when aci-dev stops improving (0 = constant lr): late epochs then refine instead of
     # bouncing around the optimum.
@@ -311,7 +332,8 @@ def main(argv=None):
             "dev_source": args.dev_source, "profile": profile, "args": vars(args),
             "lr_schedule": {"lr": args.lr, "plateauDecay": cfg["plateau_decay"], "plateauPatience": args.plateau_patience},
             "weight_average": args.average,
-            "heads": {name: {"sources": h["sources"], "splits": args.head_splits, "labels": h["labels"]} for name, h in heads.items()},
+            "heads": {name: {"sources": h["sources"], "splits": args.head_splits, "labels": h["labels"],
+                             **({"tags": h["tags"]} if h["tags"] != tags else {})} for name, h in heads.items()},
             **({"encoder_pretraining": {"file": args.init_encoder, "history": pre["history"], "args": pre["args"]}}
                if pre else {})}
     next_head_sample = head_sampler(head_items, args.head_sample, rng)
@@ -351,7 +373,7 @@ def main(argv=None):
                             "devRelaxedMicroF1": round(ch["relaxed"]["micro"]["f1"], 4),
                             "devStrictF1": {l: round(ch["strict"][l]["f1"], 4) for l in dev_labels[args.dev_source]}})
             for name, h in heads.items():  # logged, never used for selection
-                hch, _, _ = evaluate_items(net, head_items[name]["dev"], tags, h["labels"], args.window, args.overlap, name)
+                hch, _, _ = evaluate_items(net, head_items[name]["dev"], h["tags"], h["labels"], args.window, args.overlap, name)
                 row.setdefault("headDevStrictMicroF1", {})[name] = round(hch["strict"]["micro"]["f1"], 4)
             if plateau:  # the lr of the next epoch, logged with this one
                 plateau.step(f1)
@@ -379,7 +401,7 @@ def main(argv=None):
     for name, h in heads.items():
         head_scores[name] = {}
         for split in ("dev", "test"):
-            hch, _, _ = evaluate_items(net, head_items[name][split], tags, h["labels"], args.window, args.overlap, name)
+            hch, _, _ = evaluate_items(net, head_items[name][split], h["tags"], h["labels"], args.window, args.overlap, name)
             head_scores[name][split] = hch
             report += f"\n\nhead {name}, {split} split of {','.join(h['sources'])}:\n{format_chunks(hch)}"
     print(report)

@@ -66,9 +66,11 @@ class Sentences:
 
 
 def train_split_files(conll_dir):
-    """The CoNLL file of every source's train split (never a dev or test split: those select and score models)."""
+    """The CoNLL file of every source's train split (never a dev or test split: those select and score models).
+    Auxiliary sources are left out: their documents are another source's."""
     manifest = read_manifest(conll_dir)
-    return [Path(conll_dir) / entry["files"]["train"] for _, entry in sorted(manifest.items()) if "train" in entry["files"]]
+    return [Path(conll_dir) / entry["files"]["train"] for _, entry in sorted(manifest.items())
+            if "train" in entry["files"] and "auxiliaryOf" not in entry]
 
 
 def kindling_tokenizer(corpus):

@@ -32,11 +32,13 @@ export interface NerManifest {
   files: Record<string, { sha256: string; bytes?: number }>;
 }
 
-/** One multi-task head of a model: its ONNX output and CRF scores over the model's tags. */
+/** One multi-task head of a model: its ONNX output and CRF scores over its tags (the model's unless it has its own). */
 export interface NerHead {
   output: string;
   sources?: string[];
   labels?: string[];
+  /** A head with labels outside the model's (e.g. CHEMICAL) has tags of its own. */
+  tags?: string[];
   transitions: number[][];
   startTransitions: number[];
   endTransitions: number[];
@@ -63,7 +65,10 @@ export async function readManifest(dir: string): Promise<NerManifest> {
   const k = manifest.tags?.length ?? 0;
   if (k === 0 || !crfFits(manifest, k)) throw new NerModelError(path, `tags and CRF transitions do not agree (${k} tags)`);
   for (const [name, head] of Object.entries(manifest.heads ?? {})) {
-    if (!head || typeof head.output !== "string" || !crfFits(head, k)) throw new NerModelError(path, `head "${name}": needs an output name and CRF transitions for the ${k} tags`);
+    const headTags = head?.tags ?? manifest.tags;
+    if (!head || typeof head.output !== "string" || headTags.length === 0 || !crfFits(head, headTags.length)) {
+      throw new NerModelError(path, `head "${name}": needs an output name and CRF transitions for its ${headTags.length} tags`);
+    }
   }
   if (!manifest.window?.maxTokens || manifest.window.overlap === undefined || manifest.window.overlap >= manifest.window.maxTokens) {
     throw new NerModelError(path, `window ${JSON.stringify(manifest.window)} needs maxTokens > overlap >= 0`);

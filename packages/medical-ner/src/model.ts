@@ -151,11 +151,14 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     this.headScores(); // a head named in the options must exist
   }
 
-  /** The ONNX output and CRF decoder of the current `head`; an unknown head fails naming the ones the model has. */
-  private headScores(): { output: string; crf: CrfDecoder } {
+  /**
+   * The ONNX output, CRF decoder and tags of the current `head`; an unknown head fails naming the ones the model
+   * has. A head with labels of its own (e.g. CHEMICAL) has its own tags; the others share the model's.
+   */
+  private headScores(): { output: string; crf: CrfDecoder; tags: readonly string[] } {
     const runtime = this.runtime;
     const name = this.get("head");
-    if (name === "") return { output: "emissions", crf: runtime.decoders.get("")! };
+    if (name === "") return { output: "emissions", crf: runtime.decoders.get("")!, tags: runtime.manifest.tags };
     const head = runtime.manifest.heads?.[name];
     if (!head) {
       const known = Object.keys(runtime.manifest.heads ?? {});
@@ -163,7 +166,7 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     }
     let crf = runtime.decoders.get(name);
     if (!crf) runtime.decoders.set(name, (crf = new CrfDecoder(head.transitions, head.startTransitions, head.endTransitions)));
-    return { output: head.output, crf };
+    return { output: head.output, crf, tags: head.tags ?? runtime.manifest.tags };
   }
 
   /** Names of the model's multi-task heads (setHead picks one; "" is the main output). */
@@ -196,9 +199,9 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     return this.runtimeValue;
   }
 
-  /** The tags the model predicts (Spark's getClasses). */
+  /** The tags the model predicts (Spark's getClasses): the current `head`'s. */
   getClasses(): string[] {
-    return [...this.runtime.manifest.tags];
+    return [...this.headScores().tags];
   }
   /** The embeddings the model was trained with. */
   getStorageRef(): string {
@@ -242,7 +245,7 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     const runtime = this.runtime;
     const session = await this.session();
     const scores = this.headScores();
-    const k = runtime.manifest.tags.length;
+    const k = scores.tags.length;
     const jobs: SentenceJob[] = [];
     let tokenCount = 0;
     for (let r = 0; r < rows.length; r++) {
@@ -263,14 +266,14 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     }
     const feeds = runtime.spareFeeds.pop() ?? new FeedBuffers(runtime.chars, runtime.manifest.embeddings.dimension);
     try {
-      for (const batch of planBatches(segments, this.get("batchSize"), runtime.chars.maxChars)) await this.runSegments(session, scores.output, feeds, batch, emissions);
+      for (const batch of planBatches(segments, this.get("batchSize"), runtime.chars.maxChars)) await this.runSegments(session, scores.output, k, feeds, batch, emissions);
     } finally {
       runtime.spareFeeds.push(feeds);
     }
 
     // Jobs are in row and token order, so pushing builds each row's annotations in token order.
     const out: Annotation[][] = rows.map(() => []);
-    const options = this.decodeOptions(scores.crf);
+    const options = this.decodeOptions(scores.crf, scores.tags);
     for (const job of jobs) this.decode(job, emissions, options, out[job.row]!);
     return out;
   }
@@ -306,13 +309,13 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
   }
 
   /** One ONNX Runtime call over segments of similar shape; copies each kept emission row to its sentence. */
-  private async runSegments(session: ort.InferenceSession, output: string, feeds: FeedBuffers, batch: readonly Segment[], emissions: Float32Array): Promise<void> {
-    const k = this.runtime.manifest.tags.length;
+  private async runSegments(session: ort.InferenceSession, output: string, k: number, feeds: FeedBuffers, batch: readonly Segment[], emissions: Float32Array): Promise<void> {
     // All outputs, then pick by name: onnxruntime-node keys a subset of fetches under the wrong output names
     // (microsoft/onnxruntime#26865). A head's extra output is a [B,T,K] linear layer: nothing to save by skipping it.
     const result = (await session.run(this.fillTensors(feeds, batch)))[output]!;
     const scores = result.data as Float32Array;
     const t = result.dims[1]!;
+    if (result.dims[2] !== k) throw new NerModelError(this.runtime.dir, `output "${output}" scores ${result.dims[2]} tags per token, the manifest has ${k}`);
     for (let bi = 0; bi < batch.length; bi++) {
       const s = batch[bi]!;
       // A plain loop: a subarray view per segment would cost more than copying its few hundred floats.
@@ -328,10 +331,10 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     return feeds.fill(batch);
   }
 
-  private decodeOptions(crf: CrfDecoder): DecodeOptions {
+  private decodeOptions(crf: CrfDecoder, tags: readonly string[]): DecodeOptions {
     return {
       crf,
-      tags: this.casedTags(),
+      tags: this.casedTags(tags),
       includeConfidence: this.get("includeConfidence"),
       includeAll: this.get("includeAllConfidenceScores"),
       path: new Int32Array(0),
@@ -370,9 +373,8 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     }
   }
 
-  private casedTags(): string[] {
+  private casedTags(tags: readonly string[]): readonly string[] {
     const casing = this.get("labelCasing");
-    const tags = this.runtime.manifest.tags;
     return casing === "lower" ? tags.map((t) => t.toLowerCase()) : casing === "upper" ? tags.map((t) => t.toUpperCase()) : tags;
   }
 

@@ -1,5 +1,5 @@
 import type { TokenizedSentence } from "./tokenize.js";
-import type { Span, TargetLabel } from "./types.js";
+import type { CorpusLabel, Span } from "./types.js";
 
 /** How a source's spans landed on tokens. */
 export interface AlignmentCounts {
@@ -58,6 +58,6 @@ export function assignBio(sentences: readonly TokenizedSentence[], spans: readon
 }
 
 /** Chunks per label in BIO2 tags (counts `B-` tags). */
-export function countChunks(tags: readonly (readonly string[])[], into: Record<TargetLabel, number>): void {
-  for (const row of tags) for (const tag of row) if (tag.startsWith("B-")) into[tag.slice(2) as TargetLabel]++;
+export function countChunks(tags: readonly (readonly string[])[], into: Record<CorpusLabel, number>): void {
+  for (const row of tags) for (const tag of row) if (tag.startsWith("B-")) into[tag.slice(2) as CorpusLabel]++;
 }

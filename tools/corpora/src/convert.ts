@@ -5,7 +5,7 @@ import { assignBio, countChunks, emptyAlignmentCounts, type AlignmentCounts } fr
 import { loadSource, type SourceDefinition } from "./sources.js";
 import type { SpanPolicyCounts } from "./span-policy.js";
 import type { KindlingTokenizer } from "./tokenize.js";
-import { SPLITS, type Split, type TargetLabel } from "./types.js";
+import { CORPUS_LABELS, SPLITS, type CorpusLabel, type Split } from "./types.js";
 
 export interface SplitCounts {
   file: string;
@@ -13,22 +13,24 @@ export interface SplitCounts {
   sentences: number;
   tokens: number;
   /** Spans after the span policy, per label. */
-  spans: Record<TargetLabel, number>;
+  spans: Record<CorpusLabel, number>;
   /** Chunks written (`B-` tags) per label: more than spans when a span crosses a sentence boundary. */
-  chunks: Record<TargetLabel, number>;
+  chunks: Record<CorpusLabel, number>;
   /** Tokens with whitespace inside (written with U+00A0 in its place). */
   tokensWithSpaces: number;
 }
 
 export interface SourceReport {
   name: string;
-  annotatedLabels: readonly TargetLabel[];
+  annotatedLabels: readonly CorpusLabel[];
+  /** The source whose documents this auxiliary source labels again (see SourceDefinition). */
+  auxiliaryOf?: string;
   splits: Partial<Record<Split, SplitCounts>>;
   spanPolicy: SpanPolicyCounts;
   alignment: AlignmentCounts;
 }
 
-const perLabel = (): Record<TargetLabel, number> => ({ PROBLEM: 0, TEST: 0, TREATMENT: 0 });
+const perLabel = () => Object.fromEntries(CORPUS_LABELS.map((l) => [l, 0])) as Record<CorpusLabel, number>;
 
 /** The CoNLL file name of one source and split: `<source>.<split>.conll`. */
 export function conllFileName(source: string, split: Split): string {
@@ -43,7 +45,7 @@ export function conllFileName(source: string, split: Split): string {
 export async function convertSource(source: SourceDefinition, nerDir: string, outDir: string, tokenizer: KindlingTokenizer): Promise<SourceReport> {
   const { documents, policy } = await loadSource(source, nerDir);
   const alignment = emptyAlignmentCounts();
-  const report: SourceReport = { name: source.name, annotatedLabels: source.annotatedLabels, splits: {}, spanPolicy: policy, alignment };
+  const report: SourceReport = { name: source.name, annotatedLabels: source.annotatedLabels, ...(source.auxiliaryOf ? { auxiliaryOf: source.auxiliaryOf } : {}), splits: {}, spanPolicy: policy, alignment };
   await mkdir(outDir, { recursive: true });
   for (const split of SPLITS) {
     const docs = documents.filter((d) => d.split === split);

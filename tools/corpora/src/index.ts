@@ -1,4 +1,4 @@
-export { TARGET_LABELS, SPLITS, type CorpusDocument, type RawDocument, type RawMention, type Span, type Split, type TargetLabel } from "./types.js";
+export { AUXILIARY_LABELS, CORPUS_LABELS, TARGET_LABELS, SPLITS, type AuxiliaryLabel, type CorpusDocument, type CorpusLabel, type RawDocument, type RawMention, type Span, type Split, type TargetLabel } from "./types.js";
 export { CorpusFormatError } from "./errors.js";
 export { applySpanPolicy, emptyPolicyCounts, type LabelMapping, type SpanPolicyCounts } from "./span-policy.js";
 export { loadSource, sourceByName, SOURCES, type LoadedSource, type SourceDefinition } from "./sources.js";

@@ -6,6 +6,8 @@ import type { SourceReport } from "./convert.js";
 export interface ManifestEntry {
   labels: string[];
   files: Record<string, string>;
+  /** Only for auxiliary sources: the source whose documents they label again (tools/train trains heads on them only). */
+  auxiliaryOf?: string;
 }
 
 export interface Manifest {
@@ -24,7 +26,7 @@ export function generatedBy(tokenizerDescription: string): string {
 export function manifestEntry(report: SourceReport): ManifestEntry {
   const files: Record<string, string> = {};
   for (const [split, counts] of Object.entries(report.splits)) files[split] = counts.file;
-  return { labels: [...report.annotatedLabels], files };
+  return { labels: [...report.annotatedLabels], files, ...(report.auxiliaryOf ? { auxiliaryOf: report.auxiliaryOf } : {}) };
 }
 
 async function readJsonIfPresent<T>(path: string): Promise<T | undefined> {

@@ -1,5 +1,5 @@
 import type { SourceReport } from "./convert.js";
-import { TARGET_LABELS } from "./types.js";
+import { CORPUS_LABELS } from "./types.js";
 
 function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === "number" ? c.toLocaleString("en-US") : c)))];
@@ -13,10 +13,10 @@ export function formatReport(reports: readonly SourceReport[]): string {
   const rows: (string | number)[][] = [];
   for (const r of reports) {
     for (const [split, c] of Object.entries(r.splits)) {
-      rows.push([r.name, split, c.documents, c.sentences, c.tokens, ...TARGET_LABELS.map((l) => c.spans[l])]);
+      rows.push([r.name, split, c.documents, c.sentences, c.tokens, ...CORPUS_LABELS.map((l) => c.spans[l])]);
     }
   }
-  const counts = table(["source", "split", "docs", "sentences", "tokens", ...TARGET_LABELS], rows);
+  const counts = table(["source", "split", "docs", "sentences", "tokens", ...CORPUS_LABELS], rows);
   const losses = table(
     ["source", "annotated", "mentions", "unmapped", "discont.", "overlap", "dup.", "kept", "trimmed", "misaligned", "no tokens", "lost", "x-sentence"],
     reports.map((r) => [

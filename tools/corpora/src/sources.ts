@@ -5,7 +5,7 @@ import { readMaccrobat } from "./readers/maccrobat.js";
 import { readNeuroTrialNer } from "./readers/neurotrialner.js";
 import { readPubtator } from "./readers/pubtator.js";
 import { applySpanPolicy, emptyPolicyCounts, type LabelMapping, type SpanPolicyCounts } from "./span-policy.js";
-import { TARGET_LABELS, type CorpusDocument, type RawDocument, type TargetLabel } from "./types.js";
+import { TARGET_LABELS, type CorpusDocument, type CorpusLabel, type RawDocument, type TargetLabel } from "./types.js";
 
 /** One corpus: where it lives under `data/ner`, how its types map, which labels it annotates fully, how to read it. */
 export interface SourceDefinition {
@@ -13,11 +13,26 @@ export interface SourceDefinition {
   readonly folder: string;
   readonly mapping: LabelMapping;
   /** From shared/data/ner/README.md, "Which labels each corpus annotates fully": partial or "mostly" is left out. */
-  readonly annotatedLabels: readonly TargetLabel[];
+  readonly annotatedLabels: readonly CorpusLabel[];
+  /**
+   * The source whose documents this one labels again, with labels outside the target set (AUXILIARY_LABELS). Such a
+   * source only trains a multi-task head: its manifest entry names that source (`auxiliaryOf`), and tools/train keeps
+   * it out of the main output, out of the vectors' text (which would count the documents twice), and keeps a head on
+   * it to the train split when that source selects the model.
+   */
+  readonly auxiliaryOf?: string;
   read(dir: string): Promise<RawDocument[]>;
 }
 
 const ALL: readonly TargetLabel[] = TARGET_LABELS;
+
+async function readBc5cdr(dir: string): Promise<RawDocument[]> {
+  return [
+    ...(await readPubtator(join(dir, "CDR_TrainingSet.PubTator.txt"), "train")),
+    ...(await readPubtator(join(dir, "CDR_DevelopmentSet.PubTator.txt"), "dev")),
+    ...(await readPubtator(join(dir, "CDR_TestSet.PubTator.txt"), "test")),
+  ];
+}
 const IDENTITY: LabelMapping = { PROBLEM: "PROBLEM", TEST: "TEST", TREATMENT: "TREATMENT" };
 
 export const SOURCES: readonly SourceDefinition[] = [
@@ -64,11 +79,17 @@ export const SOURCES: readonly SourceDefinition[] = [
     // Chemical is not TREATMENT (adverse-event agents, toxins, analytes): unmapped.
     mapping: { Disease: "PROBLEM" },
     annotatedLabels: ["PROBLEM"],
-    read: async (dir) => [
-      ...(await readPubtator(join(dir, "CDR_TrainingSet.PubTator.txt"), "train")),
-      ...(await readPubtator(join(dir, "CDR_DevelopmentSet.PubTator.txt"), "dev")),
-      ...(await readPubtator(join(dir, "CDR_TestSet.PubTator.txt"), "test")),
-    ],
+    read: readBc5cdr,
+  },
+  {
+    // The same abstracts' Chemical mentions, for a multi-task head of the disease models: chemicals are what BC5CDR's
+    // diseases are induced by, and telling them apart is most of the corpus's difficulty.
+    name: "bc5cdr-chemical",
+    folder: "bc5cdr",
+    mapping: { Chemical: "CHEMICAL" },
+    annotatedLabels: ["CHEMICAL"],
+    auxiliaryOf: "bc5cdr",
+    read: readBc5cdr,
   },
   {
     name: "neurotrialner",

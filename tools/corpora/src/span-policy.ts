@@ -1,4 +1,4 @@
-import type { RawMention, Span, TargetLabel } from "./types.js";
+import type { CorpusLabel, RawMention, Span } from "./types.js";
 
 /** What the span policy did to a source's mentions: each is counted once in unmapped, discontinuous, empty, duplicate, overlapping or kept. */
 export interface SpanPolicyCounts {
@@ -22,7 +22,7 @@ export function emptyPolicyCounts(): SpanPolicyCounts {
   return { mentions: 0, unmapped: 0, discontinuous: 0, empty: 0, duplicate: 0, overlapping: 0, kept: 0, trimmed: 0 };
 }
 
-export type LabelMapping = Readonly<Record<string, TargetLabel>>;
+export type LabelMapping = Readonly<Record<string, CorpusLabel>>;
 
 const isSpace = (c: string | undefined) => c !== undefined && /\s/u.test(c);
 

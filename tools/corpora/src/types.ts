@@ -1,6 +1,11 @@
 /** The labels Kindling's clinical NER model predicts. */
 export const TARGET_LABELS = ["PROBLEM", "TEST", "TREATMENT"] as const;
 export type TargetLabel = (typeof TARGET_LABELS)[number];
+/** Labels outside the model's target set, written only by auxiliary sources for multi-task heads (tools/train `--head`). */
+export const AUXILIARY_LABELS = ["CHEMICAL"] as const;
+export type AuxiliaryLabel = (typeof AUXILIARY_LABELS)[number];
+export type CorpusLabel = TargetLabel | AuxiliaryLabel;
+export const CORPUS_LABELS: readonly CorpusLabel[] = [...TARGET_LABELS, ...AUXILIARY_LABELS];
 
 export const SPLITS = ["train", "dev", "test"] as const;
 export type Split = (typeof SPLITS)[number];
@@ -9,7 +14,7 @@ export type Split = (typeof SPLITS)[number];
 export interface Span {
   readonly begin: number;
   readonly end: number;
-  readonly label: TargetLabel;
+  readonly label: CorpusLabel;
 }
 
 /** Every corpus normalised to one form. */
@@ -21,7 +26,7 @@ export interface CorpusDocument {
   /** Mapped, continuous, non-overlapping spans sorted by `begin`. */
   readonly spans: readonly Span[];
   /** The labels this source annotates fully: an `O` token is a true negative only for these. */
-  readonly annotatedLabels: readonly TargetLabel[];
+  readonly annotatedLabels: readonly CorpusLabel[];
 }
 
 /** A mention as the corpus states it, before label mapping and the span policy. */

@@ -49,6 +49,29 @@ describe("convertSource", () => {
   });
 });
 
+describe("an auxiliary source", () => {
+  it("bc5cdr-chemical: BC5CDR's abstracts and tokens again, tagged with its Chemical mentions only, marked auxiliary", async () => {
+    const out = await tempDir();
+    const tokenizer = await sharedTokenizer();
+    const chemical = await convertSource(sourceByName("bc5cdr-chemical"), NER, out, tokenizer);
+    const disease = await convertSource(sourceByName("bc5cdr"), NER, out, tokenizer);
+    expect(chemical.auxiliaryOf).toBe("bc5cdr");
+    expect(disease.auxiliaryOf).toBeUndefined();
+    // The published Chemical counts, all kept; the Disease mentions are the unmapped ones.
+    expect(Object.values(chemical.splits).map((c) => c.spans.CHEMICAL)).toEqual([5203, 5347, 5385]);
+    expect(chemical.spanPolicy).toMatchObject({ unmapped: 12850, kept: 15935 });
+    for (const split of ["train", "test"] as const) {
+      const chem = await readConllSentences(join(out, chemical.splits[split]!.file));
+      const dis = await readConllSentences(join(out, disease.splits[split]!.file));
+      expect(chem.map((s) => s.tokens)).toEqual(dis.map((s) => s.tokens));
+      expect(new Set(chem.flatMap((s) => s.tags))).toEqual(new Set(["O", "B-CHEMICAL", "I-CHEMICAL"]));
+    }
+    const manifest = await writeManifestAndCounts(out, [disease, chemical]);
+    expect(manifest.sources["bc5cdr-chemical"]).toMatchObject({ labels: ["CHEMICAL"], auxiliaryOf: "bc5cdr" });
+    expect(manifest.sources.bc5cdr).not.toHaveProperty("auxiliaryOf");
+  });
+});
+
 describe("manifest.json and counts.json", () => {
   const report = (name: string, labels: SourceReport["annotatedLabels"], splits: string[]): SourceReport =>
     ({ name, annotatedLabels: labels, splits: Object.fromEntries(splits.map((s) => [s, { file: `${name}.${s}.conll` }])) }) as unknown as SourceReport;

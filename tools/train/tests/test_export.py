@@ -95,10 +95,58 @@ def test_a_head_trains_on_its_head_splits_and_never_on_the_dev_source(tmp_path):
     def head_words(*splits, dev_source="none"):
         args = argparse.Namespace(head=["h=src"], head_splits=list(splits), conll_dir=tmp_path, dev_source=dev_source,
                                   window=128)
-        head = load_heads(args, cfg, random.Random(0))["h"]
+        head = load_heads(args, cfg, random.Random(0), {})["h"]
         return sorted(s.tokens[1] for s in head["train"]), [s.tokens[1] for s in head["dev"]]
 
     assert head_words("train") == (["fever"], ["cough"])
     assert head_words("train", "dev") == (["cough", "fever"], ["cough"])  # a final model's head: every split but test
     with pytest.raises(AssertionError, match="dev source"):
         head_words("train", dev_source="src")
+
+
+def test_an_auxiliary_source_trains_heads_only_with_tags_of_its_own(tmp_path):
+    """bc5cdr-chemical's role: the same documents as another source, labels outside the model's."""
+    import argparse
+    import json
+    import random
+
+    from tools.train.conll import tags_for, write_conll
+    from tools.train.train import auxiliary_sources, load_heads
+
+    sources = {}
+    for name, tag in (("src", "B-PROBLEM"), ("aux", "B-CHEMICAL")):
+        files = {split: f"{name}.{split}.conll" for split in ("train", "dev", "test")}
+        for f in files.values():
+            write_conll(tmp_path / f, [[(["lithium", "toxicity"], [tag, "O"])]])
+        sources[name] = {"files": files, "labels": [tag[2:]], **({"auxiliaryOf": "src"} if name == "aux" else {})}
+    (tmp_path / "manifest.json").write_text(json.dumps({"sources": sources}))
+
+    def args(heads=(), splits=("train",), main=("src",), dev_source="src"):
+        return argparse.Namespace(head=list(heads), head_splits=list(splits), conll_dir=tmp_path, sources=list(main),
+                                  dev_source=dev_source, window=128)
+
+    assert auxiliary_sources(args()) == {"aux": "src"}
+    for bad in (args(main=("aux",)), args(dev_source="aux")):
+        with pytest.raises(AssertionError, match="only train multi-task heads"):
+            auxiliary_sources(bad)
+    heads = load_heads(args(["chem=aux", "dis=src"], dev_source="none"), {"train_limit": None}, random.Random(0),
+                       {"aux": "src"})
+    assert heads["chem"]["tags"] == ["O", "B-CHEMICAL", "I-CHEMICAL"]
+    assert heads["dis"]["tags"] == tags_for()  # the model's labels: the model's tags
+    # Its dev split is the documents that select the model when `src` is the dev source.
+    load_heads(args(["chem=aux"]), {"train_limit": None}, random.Random(0), {"aux": "src"})
+    with pytest.raises(AssertionError, match="selects the model"):
+        load_heads(args(["chem=aux"], ("train", "dev")), {"train_limit": None}, random.Random(0), {"aux": "src"})
+
+
+def test_a_head_with_its_own_tags_exports_an_output_of_its_width(tmp_path):
+    import onnxruntime as ort
+
+    torch.manual_seed(0)
+    tagger = Tagger(VOCAB, 7, word_dim=16, hidden=12, char_filters=8, char_dim=6, heads={"ncbi": 7, "chemical": 3})
+    path = tmp_path / "m.onnx"
+    to_onnx(tagger.eval(), path, len(VOCAB) + 2, 16, 20)
+    wv, ch, ln = sample_batch(len(VOCAB) + 2, 16, [2, 9, 4], 20)
+    got = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
+        None, {"word_vectors": wv.numpy(), "char_ids": ch.numpy(), "lengths": ln.numpy()})
+    assert [o.shape[2] for o in got] == [7, 7, 3]

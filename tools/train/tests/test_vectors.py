@@ -11,13 +11,15 @@ def write_conll(path, sentences):
     path.write_text("\n".join(lines) + "\n")
 
 
-def test_train_text_adds_train_splits_only(tmp_path):
-    for name in ["a.train", "a.dev", "a.test", "b.train", "c.dev"]:
+def test_train_text_adds_train_splits_only_and_each_document_once(tmp_path):
+    for name in ["a.train", "a.dev", "a.test", "b.train", "c.dev", "a-aux.train"]:
         write_conll(tmp_path / f"{name}.conll", [[name, "Word"]])
     (tmp_path / "manifest.json").write_text(json.dumps({"sources": {
         "a": {"labels": [], "files": {"train": "a.train.conll", "dev": "a.dev.conll", "test": "a.test.conll"}},
         "b": {"labels": [], "files": {"train": "b.train.conll"}},
-        "c": {"labels": [], "files": {"dev": "c.dev.conll"}}}}))
+        "c": {"labels": [], "files": {"dev": "c.dev.conll"}},
+        # a's documents again (other labels): their text is already in once.
+        "a-aux": {"labels": [], "files": {"train": "a-aux.train.conll"}, "auxiliaryOf": "a"}}}))
     files = train_split_files(tmp_path)
     assert [p.name for p in files] == ["a.train.conll", "b.train.conll"]
 
