@@ -130,6 +130,11 @@ VECTORS = {v.name: v for v in [
     # The same on text split at punctuation, for the runs on that tokenisation.
     Vectors("embeddings-v200t-punct", "--dim 200 --epochs 15 --min-count 2 --max-vocab 100000 --train-text "
                                       "--storage-ref embeddings_biomed_v200t_punct", tokenisation="punct"),
+    # ... with a context window of 2 words instead of 5: Chiu et al. (BioNLP 2016) found that narrow windows make
+    # biomedical vectors better for NER (more syntactic, functional similarity), wide ones for word similarity.
+    Vectors("embeddings-v200t-w2-punct", "--dim 200 --window 2 --epochs 15 --min-count 2 --max-vocab 100000 "
+                                         "--train-text --storage-ref embeddings_biomed_v200t_w2_punct",
+            tokenisation="punct"),
 ]}
 
 NCBI = ("NCBI-disease", "ncbi-disease.test.conll")
@@ -201,6 +206,10 @@ RUNS = [
     *disease_runs("-punct-avg-mtl", _PUNCT + "constant lr, averaged weights, head on the other corpus (train + dev), ",
                   f"{_CONST} {_AVG}", "embeddings-v200t-punct", final="-all", other_head=True,
                   final_args="--head-splits train dev", selection=False),
+    # ... (heads on the other corpus) with the window-2 vectors.
+    *disease_runs("-punct-w2-avg-mtl", "split at punctuation, 200-d window-2 vectors (+ train text), constant lr, "
+                  "averaged weights, head on the other corpus, ", f"{_CONST} {_AVG}", "embeddings-v200t-w2-punct",
+                  other_head=True),
     # ... plus a head on BC5CDR's chemicals: the agents that BC5CDR's diseases are induced by, in the same abstracts.
     *disease_runs("-punct-avg-mtl-chem", _PUNCT + "constant lr, averaged weights, heads on the other corpus and on "
                   "BC5CDR chemicals, ", f"{_CONST} {_AVG}", "embeddings-v200t-punct", other_head=True,
