@@ -141,28 +141,23 @@ NCBI = ("NCBI-disease", "ncbi-disease.test.conll")
 BC5CDR = ("BC5CDR-disease", "bc5cdr.test.conll")
 # Per disease corpus: its test split, how rows name it, and its train.py source name.
 DISEASE_CORPORA = {"ncbi": (NCBI, "NCBI-disease", "ncbi-disease"), "bc5cdr": (BC5CDR, "BC5CDR (Disease)", "bc5cdr")}
-# BC5CDR's Chemical mentions over the same abstracts (tools/corpora's auxiliary source): a head's labels only.
-CHEMICAL_SOURCE = "bc5cdr-chemical"
 _CONST = "--plateau-decay 0"
 _AVG = "--average 0.999"  # an exponential moving average of the weights, time constant ~1000 steps (3-4 epochs)
 
 
 def disease_runs(suffix, settings, args="", vectors=None, final="-traindev", other_head=False, final_args="",
-                 selection=True, chemical_head=False):
+                 selection=True):
     """For each disease corpus, a train-only run selected on its dev split (`<corpus><suffix>`; `selection=False` when
     it is already in the list) and, unless `final` is None, the train + dev run for the epoch count it chose, the
     usual protocol for a final model (`<corpus><suffix><final>`; a `final` starting with "=" is the whole suffix
     instead). `settings` describes `args` in the rows ("constant lr, "). `other_head` adds a multi-task head trained
     on the other disease corpus (more disease mentions for the shared encoder; the head's output is not what is
-    scored). `chemical_head` adds one on BC5CDR's Chemical mentions (the auxiliary source `bc5cdr-chemical`, train
-    split). `final_args` go to the train + dev runs only."""
+    scored). `final_args` go to the train + dev runs only."""
     out = []
     for corpus, (test, label, source) in DISEASE_CORPORA.items():
         name = f"{corpus}{suffix}"
         head = " ".join(f"--head {other}={other_source}" for other, (_, _, other_source) in DISEASE_CORPORA.items()
                         if other_head and other != corpus)
-        if chemical_head:
-            head += f" --head chemical={CHEMICAL_SOURCE}"
         if selection:
             select = f"--sources {source} --dev-source {source} --complete --freeze-embeddings"
             out.append(Run(name, "single", f"{label} only, {settings}selected on its dev split",
@@ -210,10 +205,6 @@ RUNS = [
     *disease_runs("-punct-w2-avg-mtl", "split at punctuation, 200-d window-2 vectors (+ train text), constant lr, "
                   "averaged weights, head on the other corpus, ", f"{_CONST} {_AVG}", "embeddings-v200t-w2-punct",
                   other_head=True),
-    # ... plus a head on BC5CDR's chemicals: the agents that BC5CDR's diseases are induced by, in the same abstracts.
-    *disease_runs("-punct-avg-mtl-chem", _PUNCT + "constant lr, averaged weights, heads on the other corpus and on "
-                  "BC5CDR chemicals, ", f"{_CONST} {_AVG}", "embeddings-v200t-punct", other_head=True,
-                  chemical_head=True),
 ]
 
 def run_by_name(name):
@@ -235,7 +226,6 @@ RUNS += with_seeds("ncbi-punct-avg-traindev", (14, 15)) + with_seeds("bc5cdr-pun
 RUNS += with_seeds("ncbi-v200t-avg-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-avg-traindev", (14, 15))
 RUNS += with_seeds("ncbi-punct-avg-mtl-traindev", (14, 15)) + with_seeds("bc5cdr-punct-avg-mtl-traindev", (14, 15))
 RUNS += with_seeds("ncbi-punct-avg-mtl-all", (14, 15)) + with_seeds("bc5cdr-punct-avg-mtl-all", (14, 15))
-RUNS += with_seeds("ncbi-punct-avg-mtl-chem-traindev", (14, 15)) + with_seeds("bc5cdr-punct-avg-mtl-chem-traindev", (14, 15))
 
 
 def best_epoch(run_name, runs_dir):

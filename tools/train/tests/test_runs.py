@@ -49,16 +49,6 @@ def test_multi_task_disease_runs_head_the_other_corpus_and_the_final_variants_sh
     assert [r.name for r in RUNS].count("ncbi-punct-avg-mtl") == 1
 
 
-def test_chemical_head_runs_add_bc5cdr_chemicals_to_the_other_corpus_head_on_the_train_split_only():
-    for corpus, other in (("ncbi", "bc5cdr=bc5cdr"), ("bc5cdr", "ncbi=ncbi-disease")):
-        for name in (f"{corpus}-punct-avg-mtl-chem", f"{corpus}-punct-avg-mtl-chem-traindev",
-                     f"{corpus}-punct-avg-mtl-chem-traindev-s14"):
-            run = runs.run_by_name(name)
-            assert f"--head {other} --head chemical=bc5cdr-chemical" in run.args and "--head-splits" not in run.args
-        assert runs.run_by_name(f"{corpus}-punct-avg-mtl-chem-traindev").epochs_from == f"{corpus}-punct-avg-mtl-chem"
-    assert "--head chemical" not in runs.run_by_name("bc5cdr-punct-avg-mtl").args
-
-
 def test_with_prerequisites_adds_the_selection_run_of_a_train_dev_run_unless_it_finished(tmp_path):
     assert [r.name for r in with_prerequisites(["bc5cdr-traindev"], tmp_path)] == ["bc5cdr-const", "bc5cdr-traindev"]
     (tmp_path / "bc5cdr-const" / "export").mkdir(parents=True)
