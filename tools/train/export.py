@@ -80,7 +80,8 @@ def parity(tagger, onnx_path, n_chars, dim, max_chars):
     return {"maxAbsDiffOnnxTorch": diff, "maxAbsDiffBatchInvariance": alone, "lengths": lengths}
 
 
-def to_onnx(tagger, path, n_chars, dim, max_chars):
+def to_onnx(tagger, path, n_chars, dim, max_chars, graph=None):
+    """`graph` (default: the tagger's main output and heads) is the module traced."""
     wv, ch, ln = sample_batch(n_chars, dim, [3, 7], max_chars)
     outputs = ["emissions"] + [head_output(name) for name in tagger.heads]
     with warnings.catch_warnings():
@@ -88,7 +89,7 @@ def to_onnx(tagger, path, n_chars, dim, max_chars):
         # runs other batch sizes and lengths than the export trace, which is what matters.
         warnings.simplefilter("ignore", UserWarning)
         torch.onnx.export(
-            ExportedTagger(tagger).eval(), (wv, ch, ln), str(path), opset_version=OPSET,
+            (graph or ExportedTagger(tagger)).eval(), (wv, ch, ln), str(path), opset_version=OPSET,
             input_names=["word_vectors", "char_ids", "lengths"], output_names=outputs,
             dynamic_axes={"word_vectors": {0: "B", 1: "T"}, "char_ids": {0: "B", 1: "T", 2: "C"},
                           "lengths": {0: "B"}, **{o: {0: "B", 1: "T"} for o in outputs}})
