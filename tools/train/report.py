@@ -17,6 +17,7 @@ from pathlib import Path
 from . import paths
 from .abbreviations import propagate_sentences
 from .conll import read_conll
+from .ensemble import build as build_ensemble
 from .evaluate import chunk_scores, token_report
 from .infer_onnx import OnnxTagger
 from .runs import RUNS, VECTORS, train_command
@@ -40,6 +41,7 @@ PUBLISHED = [
      "BC5CDR-disease test, `bc5cdr` head"),
 ]
 GOALS = {"NCBI-disease": 0.85, "BC5CDR-disease": 0.84}  # issue 3's bars
+ENSEMBLE = "+ensemble"  # ner-runs.json key suffix of a seed group's ensemble
 
 
 def summarise_run(run_dir, run, conll_dir):
@@ -55,20 +57,39 @@ def summarise_run(run_dir, run, conll_dir):
                             for lab, v in h["dev"]["chunks"]["strict"].items()}
         out["devStrictMicroF1PerEpoch"] = [row["devStrictMicroF1"] for row in h["history"]]
     if run.test:
-        corpus, file = run.test
-        export = run_dir / "export"
-        # Tuned vectors are in export/; frozen ones are the run's own (runs.VECTORS) or tools/out/embeddings.
-        tagger = OnnxTagger(export, "model.onnx", paths.REPO / VECTORS[run.vectors].out if run.vectors else None)
-        # A run on another tokenisation is scored on its own CoNLL (same gold mentions, tokenised as it was trained).
-        sents = read_conll((paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / file)
-        gold, pred = [s.tags for s in sents], tagger.tag([s.tokens for s in sents])
-        tch = chunk_scores(gold, pred, ["PROBLEM"])
-        # The same predictions after @kindling/abbreviations' stage (tools/train/abbreviations.py: the same rules).
-        ach = chunk_scores(gold, propagate_sentences(sents, pred), ["PROBLEM"])
-        out["test"] = {"corpus": corpus, "file": file, "strict": {k: round(tch["strict"]["micro"][k], 4) for k in ("precision", "recall", "f1")},
-                       "relaxedF1": round(tch["relaxed"]["micro"]["f1"], 4),
-                       "abbreviationsStrict": {k: round(ach["strict"]["micro"][k], 4) for k in ("precision", "recall", "f1")}}
+        out["test"] = score_test(run_dir / "export", run, conll_dir)
     return out
+
+
+def score_test(export, run, conll_dir):
+    """A single-corpus model's exported files scored on its test split, before and after the abbreviation stage."""
+    corpus, file = run.test
+    # Tuned vectors are in export/; frozen ones are the run's own (runs.VECTORS) or tools/out/embeddings.
+    tagger = OnnxTagger(export, "model.onnx", paths.REPO / VECTORS[run.vectors].out if run.vectors else None)
+    # A run on another tokenisation is scored on its own CoNLL (same gold mentions, tokenised as it was trained).
+    sents = read_conll((paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / file)
+    gold, pred = [s.tags for s in sents], tagger.tag([s.tokens for s in sents])
+    tch = chunk_scores(gold, pred, ["PROBLEM"])
+    # The same predictions after @kindling/abbreviations' stage (tools/train/abbreviations.py: the same rules).
+    ach = chunk_scores(gold, propagate_sentences(sents, pred), ["PROBLEM"])
+    return {"corpus": corpus, "file": file, "strict": {k: round(tch["strict"]["micro"][k], 4) for k in ("precision", "recall", "f1")},
+            "relaxedF1": round(tch["relaxed"]["micro"]["f1"], 4),
+            "abbreviationsStrict": {k: round(ach["strict"]["micro"][k], 4) for k in ("precision", "recall", "f1")}}
+
+
+def seed_groups():
+    """(run, [run and its seed repeats]) for each run that is repeated with other seeds."""
+    return [(run, [run, *repeats]) for run in RUNS if (repeats := [r for r in RUNS if r.repeats == run.name])]
+
+
+def summarise_ensemble(run, members, runs_dir, conll_dir):
+    """The seeds of a run as one model (tools/train/ensemble.py), built under tools/out/ensembles and scored on the
+    test split like a run."""
+    dirs = [Path(runs_dir) / m.name for m in members]
+    out = Path(runs_dir).parent / "ensembles" / run.name
+    build_ensemble(dirs, out)
+    command = f"python -m tools.train.ensemble {' '.join(m.out for m in members)} --out tools/out/ensembles/{run.name}"
+    return {"command": command, "members": [m.name for m in members], "test": score_test(out, run, conll_dir)}
 
 
 def runs_section(runs_dir, conll_dir, out_dir):
@@ -80,6 +101,10 @@ def runs_section(runs_dir, conll_dir, out_dir):
         if (d / "history.json").exists() and (not run.test or (d / "export" / "model.onnx").exists()):
             known[run.name] = summarise_run(d, run, conll_dir)
             print(f"run {run.name}: refreshed from {d}")
+    for run, members in seed_groups():
+        if all((Path(runs_dir) / m.name / "export" / "model.onnx").exists() for m in members):
+            known[f"{run.name}{ENSEMBLE}"] = summarise_ensemble(run, members, runs_dir, conll_dir)
+            print(f"ensemble of {run.name}'s seeds: refreshed")
     path.write_text(json.dumps(known, indent=1) + "\n")
     md = ["", "## Ablations", "",
           "`--quick` profile (10 epochs, patience 3), aci-train → best aci-dev epoch, seed 13; `python -m tools.train.runs` "
@@ -149,21 +174,26 @@ def seeds_table(known):
     md = ["", "### Over seeds", "",
           "One seed's test score moves by up to two points on these corpora, so each final model is repeated with "
           "two more seeds (same data, epochs and settings; rows above).", "",
-          "| corpus | model | seeds | test strict F1 per seed | mean | min – max | mean + abbreviations | goal |",
-          "|---|---|---|---|---:|---|---:|---|"]
-    for run in RUNS:
-        repeats = [r for r in RUNS if r.repeats == run.name]
-        done = [r for r in [run, *repeats] if r.name in known]
-        if not repeats or not done:
+          "The ensemble columns score the seeds' three models as one (`tools/train/ensemble.py`: the mean of their "
+          "emissions and of their CRF scores, i.e. the product of their CRFs, exported as one ordinary Kindling model "
+          "at three times the inference cost), before and after the abbreviation stage.", "",
+          "| corpus | model | seeds | test strict F1 per seed | mean | min – max | mean + abbreviations | ensemble of the seeds | ensemble + abbreviations | goal |",
+          "|---|---|---|---|---:|---|---:|---:|---:|---|"]
+    for run, group in seed_groups():
+        done = [r for r in group if r.name in known]
+        if not done:
             continue
         scores = [known[r.name]["test"]["strict"]["f1"] for r in done]
         with_abbr = [known[r.name]["test"]["abbreviationsStrict"]["f1"] for r in done]
         seeds = [str(r.seed) for r in done]
         mean, mean_abbr, goal = sum(scores) / len(scores), sum(with_abbr) / len(with_abbr), GOALS[run.test[0]]
         mark = lambda x: "✓" if x >= goal else "✗"  # noqa: E731
+        ens = known.get(f"{run.name}{ENSEMBLE}", {}).get("test")
+        ens_cells = (f"{ens['strict']['f1']:.4f} {mark(ens['strict']['f1'])} | "
+                     f"{ens['abbreviationsStrict']['f1']:.4f} {mark(ens['abbreviationsStrict']['f1'])}") if ens else "— | —"
         md.append(f"| {run.test[0]} | {run.what} | {', '.join(seeds)} | {' / '.join(f'{x:.4f}' for x in scores)} | "
                   f"**{mean:.4f}** {mark(mean)} | {min(scores):.4f} – {max(scores):.4f} | {mean_abbr:.4f} {mark(mean_abbr)} | "
-                  f"≥ {goal:.2f} |")
+                  f"{ens_cells} | ≥ {goal:.2f} |")
     return md
 
 

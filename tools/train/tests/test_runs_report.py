@@ -81,8 +81,37 @@ def test_seed_repeats_are_summarised_with_their_mean_and_range(tmp_path):
     known = {"ncbi-v200t-traindev": summary(0.84, 0.83), "ncbi-v200t-traindev-s14": summary(0.86, 0.85),
              "ncbi-v200t-traindev-s15": summary(0.85, 0.84)}
     md = "\n".join(seeds_table(known))
-    assert "| 13, 14, 15 | 0.8400 / 0.8600 / 0.8500 | **0.8500** ✓ | 0.8400 – 0.8600 | 0.8400 ✗ | ≥ 0.85 |" in md
+    assert "| 13, 14, 15 | 0.8400 / 0.8600 / 0.8500 | **0.8500** ✓ | 0.8400 – 0.8600 | 0.8400 ✗ | — | — | ≥ 0.85 |" in md
+    # With the seeds' ensemble scored: its F1 before and after the abbreviation stage.
+    md = "\n".join(seeds_table({**known, "ncbi-v200t-traindev+ensemble": summary(0.855, 0.849)}))
+    assert "| 0.8400 ✗ | 0.8550 ✓ | 0.8490 ✗ | ≥ 0.85 |" in md
     # A corpus whose seeds have not run yet gets no row; one seed alone still counts once its repeat exists.
     assert "BC5CDR" not in md
     md = "\n".join(seeds_table({"bc5cdr-v200t-traindev-s14": summary(0.8, 0.845)}))
-    assert "| 14 | 0.8000 | **0.8000** ✗ | 0.8000 – 0.8000 | 0.8450 ✓ | ≥ 0.84 |" in md
+    assert "| 14 | 0.8000 | **0.8000** ✗ | 0.8000 – 0.8000 | 0.8450 ✓ | — | — | ≥ 0.84 |" in md
+
+
+def test_a_seed_group_with_every_member_exported_gets_its_ensemble_scored(tmp_path, monkeypatch):
+    import tools.train.report as report
+
+    built = []
+    monkeypatch.setattr(report, "build_ensemble", lambda dirs, out: built.append(([d.name for d in dirs], out)))
+    prf = {"precision": 0.9, "recall": 0.9, "f1": 0.9}
+    scores = {"strict": prf, "relaxedF1": 0.95, "abbreviationsStrict": prf}
+    monkeypatch.setattr(report, "score_test", lambda export, run, conll_dir: {"export": str(export), **scores})
+    monkeypatch.setattr(report, "summarise_run",
+                        lambda d, run, conll_dir: {"command": "c", "bestEpoch": 1, "epochs": 1, "test": scores})
+    runs, out = tmp_path / "runs", tmp_path / "bench"
+    out.mkdir()
+    group = ["ncbi-v200t-traindev", "ncbi-v200t-traindev-s14", "ncbi-v200t-traindev-s15"]
+    for name in group + ["bc5cdr-v200t-traindev", "bc5cdr-v200t-traindev-s14"]:  # BC5CDR's third seed is missing
+        (runs / name / "export").mkdir(parents=True)
+        (runs / name / "export" / "model.onnx").write_bytes(b"")
+        (runs / name / "history.json").write_text("{}")
+    runs_section(runs, tmp_path / "conll", out)
+    assert built == [(group, tmp_path / "ensembles" / "ncbi-v200t-traindev")]
+    saved = json.loads((out / "ner-runs.json").read_text())
+    ens = saved["ncbi-v200t-traindev+ensemble"]
+    assert ens["members"] == group and ens["test"]["export"] == str(tmp_path / "ensembles" / "ncbi-v200t-traindev")
+    assert ens["command"].startswith("python -m tools.train.ensemble tools/out/runs/ncbi-v200t-traindev ")
+    assert "bc5cdr-v200t-traindev+ensemble" not in saved
