@@ -19,9 +19,16 @@ def reverse_within(x, lengths):
     return torch.gather(x, 1, idx.unsqueeze(2).expand(-1, -1, x.shape[2]))
 
 
+def bidirectional(fwd, bwd, x, lengths):
+    """Both directions' states, concatenated; the backward LSTM reads each sequence reversed within its length."""
+    h_f, _ = fwd(x)
+    h_b, _ = bwd(reverse_within(x, lengths))
+    return torch.cat([h_f, reverse_within(h_b, lengths)], dim=2)
+
+
 class Tagger(nn.Module):
     def __init__(self, char_vocab, n_tags, word_dim, char_dim=30, char_filters=50, char_kernel=3,
-                 hidden=150, dropout=0.5, casing=True, heads=()):
+                 hidden=150, dropout=0.5, casing=True, heads=(), layers=1):
         super().__init__()
         n_chars = len(char_vocab) + 2
         self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0)
@@ -32,6 +39,11 @@ class Tagger(nn.Module):
         self.drop = nn.Dropout(dropout)
         self.fwd = nn.LSTM(feat, hidden, batch_first=True)
         self.bwd = nn.LSTM(feat, hidden, batch_first=True)
+        # BiLSTM layers stacked above the first (Reimers & Gurevych 2017 found two suit sequence labelling best), each
+        # reading both directions of the layer below; none by default, so one-layer checkpoints load as before.
+        self.upper = nn.ModuleList(
+            nn.ModuleList([nn.LSTM(2 * hidden, hidden, batch_first=True), nn.LSTM(2 * hidden, hidden, batch_first=True)])
+            for _ in range(layers - 1))
         self.out = nn.Linear(2 * hidden, n_tags)
         # Multi-task heads (Crichton et al. 2017; Wang et al. 2019): corpora whose span convention differs from
         # the clinical one (NCBI-disease, BC5CDR) share the encoder but get their own output layer and CRF, so
@@ -63,9 +75,10 @@ class Tagger(nn.Module):
 
     def encode(self, word_vectors, char_ids, lengths):
         x = self.drop(torch.cat([word_vectors, self.char_features(char_ids)], dim=2))
-        h_f, _ = self.fwd(x)
-        h_b, _ = self.bwd(reverse_within(x, lengths))
-        return self.drop(torch.cat([h_f, reverse_within(h_b, lengths)], dim=2))
+        h = bidirectional(self.fwd, self.bwd, x, lengths)
+        for fwd, bwd in self.upper:
+            h = bidirectional(fwd, bwd, self.drop(h), lengths)
+        return self.drop(h)
 
     def forward(self, word_vectors, char_ids, lengths, head=None):
         """Emissions of the clinical output layer, or of the named multi-task head."""

@@ -210,6 +210,7 @@ def main(argv=None):
                          "(0: constant lr; default 0.5 for the full profile, 0 for --quick and --smoke)")
     ap.add_argument("--plateau-patience", type=int, default=2)
     ap.add_argument("--hidden", type=int, default=150)
+    ap.add_argument("--layers", type=int, default=1, help="stacked BiLSTM layers")
     ap.add_argument("--char-dim", type=int, default=30)
     ap.add_argument("--char-filters", type=int, default=50)
     ap.add_argument("--max-chars", type=int, default=20)
@@ -313,7 +314,8 @@ def main(argv=None):
 
     config = dict(char_dim=args.char_dim, char_filters=args.char_filters, hidden=args.hidden,
                   dropout=args.dropout, casing=not args.no_casing,
-                  heads={name: len(h["tags"]) for name, h in heads.items()})
+                  heads={name: len(h["tags"]) for name, h in heads.items()},
+                  **({"layers": args.layers} if args.layers > 1 else {}))  # one-layer configs stay as they were
     tagger = Tagger(char_vocab, len(tags), lex.matrix.shape[1], **config)
     if pre:  # the encoder's weights only: the output layers stay the tagger's own
         unexpected = tagger.load_state_dict(pre["encoder"], strict=False).unexpected_keys
