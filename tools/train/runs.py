@@ -203,11 +203,12 @@ RUNS = [
                   final_args="--head-splits train dev", selection=False),
     # ... (heads on the other corpus) with two stacked BiLSTM layers.
     *disease_runs("-punct-avg-mtl-l2", _PUNCT + "constant lr, averaged weights, head on the other corpus, "
-                  "two BiLSTM layers, ", f"{_CONST} {_AVG} --layers 2", "embeddings-v200t-punct", other_head=True),
+                  "two BiLSTM layers, ", f"{_CONST} {_AVG} --layers 2", "embeddings-v200t-punct", other_head=True,
+                  final=None),
     # ... (heads on the other corpus) with the window-2 vectors.
     *disease_runs("-punct-w2-avg-mtl", "split at punctuation, 200-d window-2 vectors (+ train text), constant lr, "
                   "averaged weights, head on the other corpus, ", f"{_CONST} {_AVG}", "embeddings-v200t-w2-punct",
-                  other_head=True),
+                  other_head=True, final=None),
 ]
 
 def run_by_name(name):
