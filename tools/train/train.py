@@ -121,7 +121,7 @@ def auxiliary_sources(args):
 
 
 def load_heads(args, cfg, rng, auxiliary):
-    """{name: {sources, labels, train, dev, test}} for each --head NAME=SOURCE[,SOURCE]."""
+    """{name: {sources, labels, tags, train, dev, test}} for each --head NAME=SOURCE[,SOURCE]."""
     heads = {}
     for spec in args.head:
         name, _, srcs = spec.partition("=")
