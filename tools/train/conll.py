@@ -24,6 +24,12 @@ def tags_for(labels=LABELS):
     return ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
 
 
+def head_tags(labels):
+    """A multi-task head's tags: the model's when its labels are among the model's (its CRF lines up with the main
+    one), its own when they are not (an auxiliary source's CHEMICAL)."""
+    return tags_for() if set(labels) <= set(LABELS) else tags_for(labels)
+
+
 def read_conll(path, source=""):
     sents, toks, tags, doc = [], [], [], -1
     with open(path, encoding="utf-8") as f:
@@ -59,6 +65,11 @@ def write_conll(path, docs):
 
 def read_manifest(conll_dir):
     return json.loads((Path(conll_dir) / "manifest.json").read_text())["sources"]
+
+
+def auxiliary_sources(conll_dir):
+    """{auxiliary source: the source whose documents it labels again}: tools/corpora's `auxiliaryOf` entries."""
+    return {name: entry["auxiliaryOf"] for name, entry in read_manifest(conll_dir).items() if "auxiliaryOf" in entry}
 
 
 def load_split(conll_dir, sources, split):

@@ -1,5 +1,6 @@
 """Writes packages/medical-ner/test/fixtures/heads-tiny: a tiny untrained tagger with three multi-task heads (one
-with tags of its own) in the exported model format, plus the tags ONNX Runtime + the Python Viterbi give for a few sentences with each output.
+with tags of its own) in the exported model format, plus the tags ONNX Runtime + the Python Viterbi give for a few
+sentences with each output.
 It carries its own tiny word vectors (the sentences' words, random), so it does not change when the shipped
 embeddings do. The TypeScript tests use it to check that `head` picks the right output and CRF.
 
@@ -15,7 +16,7 @@ import numpy as np
 import torch
 
 from . import embeddings, paths
-from .conll import tags_for
+from .conll import head_tags
 from .crf import CRF
 from .export import head_output, to_onnx
 from .infer_onnx import OnnxTagger
@@ -23,7 +24,7 @@ from .model import Tagger
 
 OUT = paths.REPO / "packages" / "medical-ner" / "test" / "fixtures" / "heads-tiny"
 HEADS = ["ncbi", "bc5cdr", "chemical"]
-# Labels per head: the first two share the model's tags; "chemical" has labels (and so tags) of its own.
+# Labels per head: the first two share the model's tags; "chemical" has labels (and so tags) of its own (head_tags).
 HEAD_LABELS = {"ncbi": ["PROBLEM"], "bc5cdr": ["PROBLEM"], "chemical": ["CHEMICAL"]}
 # Already tokenised as Kindling's Tokenizer splits them (the TS test checks this).
 SENTENCES = [
@@ -52,9 +53,9 @@ def main():
     embeddings.write(OUT / "embeddings", words, vectors, storage_ref="heads_tiny_vectors", case_sensitive=False,
                      source={"note": "random vectors for the head test fixture"})
     torch.manual_seed(7)
-    head_tags = {h: tags if h != "chemical" else tags_for(HEAD_LABELS[h]) for h in HEADS}
+    tags_of = {h: head_tags(HEAD_LABELS[h]) for h in HEADS}
     tagger = Tagger(char_vocab, len(tags), dim, char_dim=4, char_filters=4, hidden=6,
-                    heads={h: len(t) for h, t in head_tags.items()}).eval()
+                    heads={h: len(t) for h, t in tags_of.items()}).eval()
     with torch.no_grad():  # larger output weights than the default init, so the emissions (not the CRF) decide
         for layer in [tagger.out, *tagger.heads.values()]:
             layer.weight.mul_(8)
@@ -70,8 +71,8 @@ def main():
         "inputs": shipped["inputs"],
         "outputs": {"emissions": "float32 [B,T,K]", **{head_output(h): "float32 [B,T,K]" for h in HEADS}},
         "heads": {h: {"output": head_output(h), "sources": [h], "labels": HEAD_LABELS[h],
-                      **({"tags": head_tags[h]} if head_tags[h] != tags else {}),
-                      **dict(zip(crf_keys, random_crf(head_tags[h], 2 + i)))} for i, h in enumerate(HEADS)},
+                      **({"tags": tags_of[h]} if tags_of[h] != tags else {}),
+                      **dict(zip(crf_keys, random_crf(tags_of[h], 2 + i)))} for i, h in enumerate(HEADS)},
         "trainingData": [], "metrics": {"note": "untrained test fixture"},
         "files": {"model.onnx": {"sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
                                  "bytes": onnx_path.stat().st_size}},

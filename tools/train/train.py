@@ -19,9 +19,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import chars, paths
+from . import chars, conll, paths
 from .averaging import WeightAverage
-from .conll import LABELS, load_split, read_manifest, tags_for
+from .conll import LABELS, head_tags, load_split, tags_for
 from .crf import CRF
 from .data import (Encoder, Lexicon, bucketed_batches, collate, inference_windows,
                    split_windows_for_training)
@@ -111,10 +111,9 @@ def simulate_missing(sents, labels, spec, rng):
 
 
 def auxiliary_sources(args):
-    """{auxiliary source: the source whose documents it labels again} from the CoNLL manifest. They only train
-    multi-task heads: never the main output, never selection."""
-    auxiliary = {name: entry["auxiliaryOf"] for name, entry in read_manifest(args.conll_dir).items()
-                 if "auxiliaryOf" in entry}
+    """{auxiliary source: the source whose documents it labels again}. They only train multi-task heads: never the
+    main output, never selection."""
+    auxiliary = conll.auxiliary_sources(args.conll_dir)
     assert not auxiliary.keys() & {*args.sources, args.dev_source}, \
         f"auxiliary sources ({', '.join(sorted(auxiliary))}) only train multi-task heads (--head)"
     return auxiliary
@@ -138,10 +137,7 @@ def load_heads(args, cfg, rng, auxiliary):
             splits["train"] = rng.sample(splits["train"], min(cfg["train_limit"], len(splits["train"])))
             splits["dev"], splits["test"] = splits["dev"][:cfg["dev_limit"]], splits["test"][:cfg["dev_limit"]]
         labels = sorted({t[2:] for s in splits["train"] for t in s.tags if t != "O"})
-        # A head over the model's labels shares its tag set (its CRF lines up with the main one); a head with other
-        # labels (an auxiliary source's CHEMICAL) gets a tag set of its own.
-        tags = tags_for() if set(labels) <= set(LABELS) else tags_for(labels)
-        heads[name] = {"sources": sources, "labels": labels, "tags": tags, **splits,
+        heads[name] = {"sources": sources, "labels": labels, "tags": head_tags(labels), **splits,
                        "train": split_windows_for_training(splits["train"], args.window)}
     return heads
 

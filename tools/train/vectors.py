@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import embeddings, paths
-from .conll import read_conll, read_manifest
+from .conll import auxiliary_sources, read_conll, read_manifest
 from .standin_tokenize import split_sentences, tokenize
 
 KINDLING_TOKENS = paths.OUT / "text" / "tokens.txt.gz"
@@ -68,9 +68,9 @@ class Sentences:
 def train_split_files(conll_dir):
     """The CoNLL file of every source's train split (never a dev or test split: those select and score models).
     Auxiliary sources are left out: their documents are another source's."""
-    manifest = read_manifest(conll_dir)
-    return [Path(conll_dir) / entry["files"]["train"] for _, entry in sorted(manifest.items())
-            if "train" in entry["files"] and "auxiliaryOf" not in entry]
+    manifest, auxiliary = read_manifest(conll_dir), auxiliary_sources(conll_dir)
+    return [Path(conll_dir) / entry["files"]["train"] for name, entry in sorted(manifest.items())
+            if "train" in entry["files"] and name not in auxiliary]
 
 
 def kindling_tokenizer(corpus):

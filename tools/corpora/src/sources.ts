@@ -25,7 +25,9 @@ export interface SourceDefinition {
 }
 
 const ALL: readonly TargetLabel[] = TARGET_LABELS;
+const IDENTITY: LabelMapping = { PROBLEM: "PROBLEM", TEST: "TEST", TREATMENT: "TREATMENT" };
 
+/** BC5CDR's official splits: read by `bc5cdr` (Disease) and `bc5cdr-chemical` (Chemical). */
 async function readBc5cdr(dir: string): Promise<RawDocument[]> {
   return [
     ...(await readPubtator(join(dir, "CDR_TrainingSet.PubTator.txt"), "train")),
@@ -33,7 +35,6 @@ async function readBc5cdr(dir: string): Promise<RawDocument[]> {
     ...(await readPubtator(join(dir, "CDR_TestSet.PubTator.txt"), "test")),
   ];
 }
-const IDENTITY: LabelMapping = { PROBLEM: "PROBLEM", TEST: "TEST", TREATMENT: "TREATMENT" };
 
 export const SOURCES: readonly SourceDefinition[] = [
   { name: "aci-train", folder: "aci-train", mapping: IDENTITY, annotatedLabels: ALL, read: (dir) => readAciNotes(join(dir, "notes.jsonl"), "train") },
