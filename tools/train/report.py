@@ -20,7 +20,7 @@ from .conll import read_conll
 from .ensemble import build as build_ensemble
 from .evaluate import chunk_scores, token_report
 from .infer_onnx import OnnxTagger
-from .runs import RUNS, VECTORS, train_command
+from .runs import PYTHON, RUNS, VECTORS, train_command
 
 SETS = [  # (name, file, labels scored, multi-task head or None for the clinical output)
     ("aci-dev", "aci-dev.dev.conll", ["PROBLEM", "TEST", "TREATMENT"], None),
@@ -77,6 +77,25 @@ def score_test(export, run, conll_dir):
             "abbreviationsStrict": {k: round(ach["strict"]["micro"][k], 4) for k in ("precision", "recall", "f1")}}
 
 
+def fingerprint(files):
+    """SHA-256 over the given files' names and bytes (missing ones count as absent): a summary made from them is
+    reused while they are unchanged."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f"{f.name}:{f.stat().st_size if f.exists() else -1}:".encode())
+        if f.exists():
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def run_inputs(run_dir, run, conll_dir):
+    """The files a run's summary is made from: its history, its exported model and manifest, and its test split."""
+    files = [run_dir / "history.json", run_dir / "export" / "model.onnx", run_dir / "export" / "manifest.json"]
+    if run.test:
+        files.append((paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / run.test[1])
+    return files
+
+
 def seed_groups():
     """(run, [run and its seed repeats]) for each run that is repeated with other seeds."""
     return [(run, [run, *repeats]) for run in RUNS if (repeats := [r for r in RUNS if r.repeats == run.name])]
@@ -88,23 +107,33 @@ def summarise_ensemble(run, members, runs_dir, conll_dir):
     dirs = [Path(runs_dir) / m.name for m in members]
     out = Path(runs_dir).parent / "ensembles" / run.name
     build_ensemble(dirs, out)
-    command = f"python -m tools.train.ensemble {' '.join(m.out for m in members)} --out tools/out/ensembles/{run.name}"
+    command = (f"{PYTHON} -m tools.train.ensemble {' '.join(m.out for m in members)} "
+               f"--out tools/out/ensembles/{run.name}")
     return {"command": command, "members": [m.name for m in members], "test": score_test(out, run, conll_dir)}
 
 
-def runs_section(runs_dir, conll_dir, out_dir):
-    """Markdown for the ablations and single-corpus models; refreshes ner-runs.json from the runs present."""
+def runs_section(runs_dir, conll_dir, out_dir, rescore=False):
+    """Markdown for the ablations and single-corpus models; refreshes ner-runs.json from the runs present. A summary
+    whose files (`run_inputs`) are unchanged is kept as it is unless `rescore` (scoring a model takes up to a minute,
+    and there are dozens)."""
     path = Path(out_dir) / "ner-runs.json"
     known = json.loads(path.read_text()) if path.exists() else {}
+
+    def refresh(key, files, summarise):
+        fp = fingerprint(files)
+        if not rescore and known.get(key, {}).get("fingerprint") == fp:
+            return print(f"{key}: unchanged")
+        known[key] = {**summarise(), "fingerprint": fp}
+        print(f"{key}: refreshed")
+
     for run in RUNS:
         d = Path(runs_dir) / run.name
         if (d / "history.json").exists() and (not run.test or (d / "export" / "model.onnx").exists()):
-            known[run.name] = summarise_run(d, run, conll_dir)
-            print(f"run {run.name}: refreshed from {d}")
+            refresh(run.name, run_inputs(d, run, conll_dir), lambda: summarise_run(d, run, conll_dir))
     for run, members in seed_groups():
         if all((Path(runs_dir) / m.name / "export" / "model.onnx").exists() for m in members):
-            known[f"{run.name}{ENSEMBLE}"] = summarise_ensemble(run, members, runs_dir, conll_dir)
-            print(f"ensemble of {run.name}'s seeds: refreshed")
+            files = [f for m in members for f in run_inputs(Path(runs_dir) / m.name, m, conll_dir)]
+            refresh(f"{run.name}{ENSEMBLE}", files, lambda: summarise_ensemble(run, members, runs_dir, conll_dir))
     path.write_text(json.dumps(known, indent=1) + "\n")
     md = ["", "## Ablations", "",
           "`--quick` profile (10 epochs, patience 3), aci-train → best aci-dev epoch, seed 13; `python -m tools.train.runs` "
@@ -225,6 +254,8 @@ def main(argv=None):
     ap.add_argument("--conll-dir", default=str(paths.CONLL_DIR))
     ap.add_argument("--out", default=str(paths.REPO / "docs" / "benchmarks"))
     ap.add_argument("--runs", default=str(paths.RUNS_DIR), help="where the ablation and single-corpus runs are")
+    ap.add_argument("--rescore", action="store_true",
+                    help="score every run again, also those whose files are unchanged (after a change to the scoring)")
     args = ap.parse_args(argv)
 
     taggers = {None: OnnxTagger(args.model, "model.onnx", args.embeddings)}
@@ -290,7 +321,7 @@ def main(argv=None):
             got = results.get(ours, {}).get("chunks", {}).get("strict", {}).get("micro", {}).get("f1")
             mark = "" if got is None else ("✓" if got >= GOALS[corpus] else "✗")
             md.append(f"| {corpus} | {ref} | {f1:.4f} | {ours} | {'' if got is None else f'{got:.4f}'} | ≥ {GOALS[corpus]:.2f} {mark} |")
-    md += runs_section(args.runs, args.conll_dir, args.out)
+    md += runs_section(args.runs, args.conll_dir, args.out, args.rescore)
     for name, labels, n, ch, tok in sections:
         md += ["", f"## {name}", "", "Chunks:", "", chunk_table(ch), "", "Tokens (the model card's format):", "", token_table(tok)]
     out = Path(args.out)

@@ -113,5 +113,18 @@ def test_a_seed_group_with_every_member_exported_gets_its_ensemble_scored(tmp_pa
     saved = json.loads((out / "ner-runs.json").read_text())
     ens = saved["ncbi-v200t-traindev+ensemble"]
     assert ens["members"] == group and ens["test"]["export"] == str(tmp_path / "ensembles" / "ncbi-v200t-traindev")
-    assert ens["command"].startswith("python -m tools.train.ensemble tools/out/runs/ncbi-v200t-traindev ")
+    assert ens["command"].startswith("/usr/bin/python3 -m tools.train.ensemble tools/out/runs/ncbi-v200t-traindev ")
     assert "bc5cdr-v200t-traindev+ensemble" not in saved
+
+    # Unchanged files: nothing is built or scored again. A changed member model: its run and the ensemble are.
+    built.clear()
+    runs_section(runs, tmp_path / "conll", out)
+    assert built == []
+    (runs / "ncbi-v200t-traindev-s14" / "export" / "model.onnx").write_bytes(b"retrained")
+    scored = []
+    monkeypatch.setattr(report, "summarise_run", lambda d, run, conll_dir: scored.append(run.name) or
+                        {"command": "c", "bestEpoch": 1, "epochs": 1, "test": scores})
+    runs_section(runs, tmp_path / "conll", out)
+    assert scored == ["ncbi-v200t-traindev-s14"] and len(built) == 1
+    runs_section(runs, tmp_path / "conll", out, rescore=True)
+    assert len(scored) == 6 and len(built) == 2
