@@ -61,11 +61,19 @@ def summarise_run(run_dir, run, conll_dir):
     return out
 
 
+def scoring_vectors(export, run):
+    """The vectors a run's export is scored with: tuned ones exported beside it, else the frozen ones it trained
+    with (its own, runs.VECTORS, or tools/out/embeddings)."""
+    if run.vectors:
+        return paths.REPO / VECTORS[run.vectors].out
+    tuned = Path(export) / "embeddings"
+    return tuned if tuned.exists() else paths.EMBEDDINGS_DIR
+
+
 def score_test(export, run, conll_dir):
     """A single-corpus model's exported files scored on its test split, before and after the abbreviation stage."""
     corpus, file = run.test
-    # Tuned vectors are in export/; frozen ones are the run's own (runs.VECTORS) or tools/out/embeddings.
-    tagger = OnnxTagger(export, "model.onnx", paths.REPO / VECTORS[run.vectors].out if run.vectors else None)
+    tagger = OnnxTagger(export, "model.onnx", scoring_vectors(export, run))
     # A run on another tokenisation is scored on its own CoNLL (same gold mentions, tokenised as it was trained).
     sents = read_conll((paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / file)
     gold, pred = [s.tags for s in sents], tagger.tag([s.tokens for s in sents])
@@ -89,10 +97,13 @@ def fingerprint(files):
 
 
 def run_inputs(run_dir, run, conll_dir):
-    """The files a run's summary is made from: its history, its exported model and manifest, and its test split."""
+    """The files a run's summary is made from: its history, its exported model and manifest, and for a scored run
+    its test split and the vectors it is scored with."""
     files = [run_dir / "history.json", run_dir / "export" / "model.onnx", run_dir / "export" / "manifest.json"]
     if run.test:
-        files.append((paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / run.test[1])
+        vectors = scoring_vectors(run_dir / "export", run)
+        files += [(paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / run.test[1],
+                  vectors / "vectors.bin", vectors / "vocab.txt"]
     return files
 
 
