@@ -240,6 +240,9 @@ def main(argv=None):
     # One thread: 13-17 s per aci-train epoch against 30-45 s with two on the 2-core machine (and a core left free).
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--no-export", action="store_true")
+    # Every epoch is checkpointed, but a 40-epoch run keeps 40 files of up to 40 MB: only the latest few are kept.
+    ap.add_argument("--keep-epochs", type=int, default=1, metavar="N",
+                    help="keep the last N epoch-NN.pt checkpoints (0: keep every one); best.pt is always kept")
     args = ap.parse_args(argv)
     profile = "smoke" if args.smoke else "quick" if args.quick else "full"
     cfg = dict(PROFILES[profile])
@@ -380,6 +383,8 @@ def main(argv=None):
             print(json.dumps(row), flush=True)
             ckpt = {"state": net.state_dict(), "epoch": epoch, "dev": ch, "history": history, **meta}
             torch.save(ckpt, run / f"epoch-{epoch:02d}.pt")
+            if args.keep_epochs and epoch > args.keep_epochs:
+                (run / f"epoch-{epoch - args.keep_epochs:02d}.pt").unlink(missing_ok=True)
             if not selecting or f1 > best:  # without a dev source the last epoch is the model
                 best, best_epoch = f1, epoch
                 torch.save(ckpt, run / "best.pt")

@@ -106,4 +106,5 @@ def test_fixed_epochs_on_train_and_dev(tmp_path, capsys):
     assert h["bestEpoch"] == 2 and h["dev"] is None and len(h["history"]) == 2
     assert torch.equal(torch.load(run / "best.pt")["state"]["tagger.out.weight"],
                        torch.load(run / "epoch-02.pt")["state"]["tagger.out.weight"])
+    assert not (run / "epoch-01.pt").exists()  # --keep-epochs 1: only the latest epoch's checkpoint stays
     assert not math.isnan(h["history"][-1]["loss"])
