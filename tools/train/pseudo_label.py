@@ -11,6 +11,7 @@ and text recorded under `pseudoLabelled`), NAME.train.conll, and links to the ot
 occur in any dev or test split of --conll-dir are never drawn: the student must not see held-out text.
 """
 import argparse
+import gzip
 import hashlib
 import json
 import os
@@ -29,7 +30,6 @@ def text_sentences(tokens_path, file_names):
     unknown = sorted(set(file_names) - set(known))
     if unknown:
         raise SystemExit(f"{tokens_path}: no text file named {', '.join(unknown)}; it has {', '.join(known)}")
-    import gzip
     opener = gzip.open if tokens_path.suffix == ".gz" else open
     with opener(tokens_path, "rt", encoding="utf-8") as f:
         lines = f.read().split("\n")
