@@ -77,7 +77,8 @@ def write_corpus(conll_dir, out, name, labels, sentences, tags, provenance):
     """OUT: the source manifest plus NAME (train split only), NAME.train.conll, links to the other files."""
     conll_dir, out = Path(conll_dir).resolve(), Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    sources = read_manifest(conll_dir)
+    manifest = json.loads((conll_dir / "manifest.json").read_text())
+    sources = manifest["sources"]
     if name in sources:
         raise SystemExit(f"{conll_dir}/manifest.json already has a source named {name!r}")
     for entry in sources.values():
@@ -88,10 +89,9 @@ def write_corpus(conll_dir, out, name, labels, sentences, tags, provenance):
             os.symlink(conll_dir / file, link)
     train = f"{name}.train.conll"
     write_conll(out / train, [list(zip(sentences, tags))])
-    manifest = json.loads((conll_dir / "manifest.json").read_text())
-    manifest["sources"][name] = {"labels": list(labels), "files": {"train": train}, "pseudoLabelled": provenance}
+    sources[name] = {"labels": list(labels), "files": {"train": train}, "pseudoLabelled": provenance}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    return manifest["sources"][name]
+    return sources[name]
 
 
 def main(argv=None):

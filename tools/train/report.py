@@ -70,12 +70,17 @@ def scoring_vectors(export, run):
     return tuned if tuned.exists() else paths.EMBEDDINGS_DIR
 
 
+def test_split(run, conll_dir):
+    """A single-corpus run's test CoNLL: a run on another tokenisation has its own (same gold mentions, tokenised as
+    it was trained)."""
+    return (paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / run.test[1]
+
+
 def score_test(export, run, conll_dir):
     """A single-corpus model's exported files scored on its test split, before and after the abbreviation stage."""
     corpus, file = run.test
     tagger = OnnxTagger(export, "model.onnx", scoring_vectors(export, run))
-    # A run on another tokenisation is scored on its own CoNLL (same gold mentions, tokenised as it was trained).
-    sents = read_conll((paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / file)
+    sents = read_conll(test_split(run, conll_dir))
     gold, pred = [s.tags for s in sents], tagger.tag([s.tokens for s in sents])
     tch = chunk_scores(gold, pred, ["PROBLEM"])
     # The same predictions after @kindling/abbreviations' stage (tools/train/abbreviations.py: the same rules).
@@ -102,8 +107,7 @@ def run_inputs(run_dir, run, conll_dir):
     files = [run_dir / "history.json", run_dir / "export" / "model.onnx", run_dir / "export" / "manifest.json"]
     if run.test:
         vectors = scoring_vectors(run_dir / "export", run)
-        files += [(paths.REPO / run.conll_dir if run.conll_dir else Path(conll_dir)) / run.test[1],
-                  vectors / "vectors.bin", vectors / "vocab.txt"]
+        files += [test_split(run, conll_dir), vectors / "vectors.bin", vectors / "vocab.txt"]
     return files
 
 
