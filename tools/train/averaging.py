@@ -23,6 +23,16 @@ class WeightAverage:
         for a, p in zip(self.average, self.params):
             a.mul_(d).add_(p, alpha=1.0 - d)
 
+    def state_dict(self):
+        return {"average": [a.clone() for a in self.average], "updates": self.updates}
+
+    def load_state_dict(self, state):
+        assert len(state["average"]) == len(self.average), "the saved average is of another model"
+        with torch.no_grad():
+            for a, saved in zip(self.average, state["average"]):
+                a.copy_(saved)
+        self.updates = state["updates"]
+
     @contextmanager
     def applied(self):
         """The module holds the averaged weights inside the block (to evaluate and save them), its own after."""

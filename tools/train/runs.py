@@ -242,8 +242,9 @@ def best_epoch(run_name, runs_dir):
     return json.loads(path.read_text())["bestEpoch"]
 
 
-def train_command(run, runs_dir=paths.RUNS_DIR, epochs=None):
-    """The exact train.py command line of a run (its epoch count filled in when it depends on another run)."""
+def train_command(run, runs_dir=paths.RUNS_DIR, epochs=None, resume=False):
+    """The exact train.py command line of a run (its epoch count filled in when it depends on another run); `resume`
+    continues it from its last epoch checkpoint."""
     args = run.args
     if run.epochs_from:
         args = args.format(epochs=epochs if epochs is not None else best_epoch(run.epochs_from, runs_dir))
@@ -251,13 +252,19 @@ def train_command(run, runs_dir=paths.RUNS_DIR, epochs=None):
         args += f" --embeddings {VECTORS[run.vectors].out}"
     if run.conll_dir:
         args += f" --conll-dir {run.conll_dir}"
-    return f"{TRAIN} {args} --out {run.out}"
+    return f"{TRAIN} {args} --out {run.out}" + (" --resume" if resume else "")
 
 
 def finished(run, runs_dir):
     """history.json is written after the last epoch, the export after it."""
     d = Path(runs_dir) / run.name
     return (d / "history.json").exists() and (d / "export" / "model.onnx").exists()
+
+
+def interrupted(run, runs_dir):
+    """Epoch checkpoints but no history.json: a run cut off (at the end of a session) that --resume continues."""
+    d = Path(runs_dir) / run.name
+    return not (d / "history.json").exists() and any(d.glob("epoch-*.pt"))
 
 
 def with_prerequisites(names, runs_dir):
@@ -303,6 +310,9 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=2, help="torch threads in use at once (this machine has 2 cores)")
     ap.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     ap.add_argument("--no-report", action="store_true", help="do not rewrite docs/benchmarks/ner.md afterwards")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue interrupted runs from their last epoch checkpoint (train.py --resume) instead of "
+                         "starting them again")
     args = ap.parse_args(argv)
     runs = with_prerequisites(args.names, paths.RUNS_DIR) if args.names else list(RUNS)
     logs = paths.OUT / "logs"
@@ -330,10 +340,11 @@ def main(argv=None):
         return
 
     def start(run):
-        command = train_command(run)
+        resume = args.resume and interrupted(run, paths.RUNS_DIR)
+        command = train_command(run, resume=resume)
         print(f"run {run.name}: {command}", flush=True)
         logs.mkdir(parents=True, exist_ok=True)
-        log = open(logs / f"{run.name}.log", "w")
+        log = open(logs / f"{run.name}.log", "a" if resume else "w")
         return subprocess.Popen(command, shell=True, cwd=paths.REPO, stdout=log, stderr=subprocess.STDOUT,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
 

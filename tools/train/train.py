@@ -162,20 +162,35 @@ def labels_in_tags(sents):
     return {source: sorted(labels) for source, labels in out.items()}
 
 
-def head_sampler(head_items, per_epoch, rng):
-    """next(name) -> `per_epoch` training items of that head, walking a reshuffled order so every sentence is
-    seen before any repeats."""
-    queues = {name: [] for name in head_items}
+class HeadSampler:
+    """sample(name) -> `per_epoch` training items of that head, walking a reshuffled order so every sentence is
+    seen before any repeats. `queues` is its whole state (saved for --resume)."""
 
-    def sample(name):
-        items = head_items[name]["train"]
+    def __init__(self, head_items, per_epoch, rng):
+        self.head_items, self.per_epoch, self.rng = head_items, per_epoch, rng
+        self.queues = {name: [] for name in head_items}
+
+    def sample(self, name):
+        items, queue = self.head_items[name]["train"], self.queues[name]
         out = []
-        while len(out) < min(per_epoch, len(items)):
-            if not queues[name]:
-                queues[name] = rng.sample(range(len(items)), len(items))
-            out.append(items[queues[name].pop()])
+        while len(out) < min(self.per_epoch, len(items)):
+            if not queue:
+                queue += self.rng.sample(range(len(items)), len(items))
+            out.append(items[queue.pop()])
         return out
-    return sample
+
+
+def latest_epoch_checkpoint(run):
+    """The newest epoch-NN.pt of a run directory, for --resume."""
+    found = sorted(run.glob("epoch-*.pt"))
+    if not found:
+        raise SystemExit(f"--resume: {run} has no epoch-NN.pt checkpoint to resume from")
+    return found[-1]
+
+
+def resumable_args(args):
+    """The arguments that must match between an interrupted run and its resumption (not the epoch budget)."""
+    return {k: v for k, v in vars(args).items() if k not in ("resume", "epochs", "patience", "keep_epochs")}
 
 
 def main(argv=None):
@@ -243,6 +258,10 @@ def main(argv=None):
     # Every epoch is checkpointed, but a 40-epoch run keeps 40 files of up to 40 MB: only the latest few are kept.
     ap.add_argument("--keep-epochs", type=int, default=1, metavar="N",
                     help="keep the last N epoch-NN.pt checkpoints (0: keep every one); best.pt is always kept")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue the interrupted run in --out from its latest epoch-NN.pt, with the same arguments: "
+                         "weights, optimiser, weight average, lr schedule, random state and head sampling carry over, "
+                         "so it ends as the uninterrupted run would have")
     args = ap.parse_args(argv)
     profile = "smoke" if args.smoke else "quick" if args.quick else "full"
     cfg = dict(PROFILES[profile])
@@ -337,17 +356,47 @@ def main(argv=None):
                              **({"tags": h["tags"]} if h["tags"] != tags else {})} for name, h in heads.items()},
             **({"encoder_pretraining": {"file": args.init_encoder, "history": pre["history"], "args": pre["args"]}}
                if pre else {})}
-    next_head_sample = head_sampler(head_items, args.head_sample, rng)
+    head_sampler = HeadSampler(head_items, args.head_sample, rng)
     average = WeightAverage(net, args.average) if args.average else None
 
-    best, best_epoch, history = -1.0, 0, []
-    for epoch in range(1, cfg["epochs"] + 1):
+    best, best_epoch, history, first_epoch = -1.0, 0, [], 1
+    if args.resume:
+        path = latest_epoch_checkpoint(run)
+        saved = torch.load(path, weights_only=False)
+        if "resume" not in saved:
+            raise SystemExit(f"--resume: {path} was written before train.py saved its training state")
+        if resumable_args(argparse.Namespace(**saved["args"])) != resumable_args(args):
+            raise SystemExit(f"--resume: {path} was trained with other arguments: {saved['args']}")
+        state = saved["resume"]
+        net.load_state_dict(state["weights"])
+        opt.load_state_dict(state["optimizer"])
+        # zero_grad() leaves zero tensors, not None, so Adam keeps moving a weight with momentum on batches that do
+        # not touch it (a head's on the main task's batches): give every weight that had a gradient its zero tensor.
+        for group in opt.param_groups:
+            for p in group["params"]:
+                if p in opt.state:
+                    p.grad = torch.zeros_like(p)
+        if average:
+            average.load_state_dict(state["average"])
+        if plateau:
+            plateau.load_state_dict(state["plateau"])
+        rng.setstate(state["python_rng"])
+        torch.set_rng_state(state["torch_rng"])
+        head_sampler.queues = state["head_queues"]
+        best, best_epoch, history = state["best"], state["best_epoch"], saved["history"]
+        first_epoch = saved["epoch"] + 1
+        if saved["epoch"] - best_epoch >= cfg["patience"]:  # it had stopped early: nothing left to train
+            first_epoch = cfg["epochs"] + 1
+        t_start -= state["elapsed"]
+        print(f"resumed from {path} (epoch {saved['epoch']}, best epoch {best_epoch})", flush=True)
+
+    for epoch in range(first_epoch, cfg["epochs"] + 1):
         net.train()
         t0, total, n = time.time(), 0.0, 0
         batches = bucketed_batches(train_items, args.batch_size, rng)
         if heads:  # one head per batch; heads' batches interleaved with the clinical ones
             for name in heads:
-                batches += bucketed_batches(next_head_sample(name), args.batch_size, rng)
+                batches += bucketed_batches(head_sampler.sample(name), args.batch_size, rng)
             rng.shuffle(batches)
         for batch_items in batches:
             head = batch_items[0]["head"]
@@ -364,6 +413,11 @@ def main(argv=None):
             n += len(batch_items)
         train_secs = time.time() - t0
         row = {"epoch": epoch, "loss": total / n, "trainSeconds": round(train_secs, 1)}
+        # Everything the next epoch depends on, taken before the averaged weights are swapped in for evaluation.
+        state = {"weights": {k: v.clone() for k, v in net.state_dict().items()},
+                 "average": average.state_dict() if average else None,
+                 "python_rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
+                 "head_queues": {k: list(v) for k, v in head_sampler.queues.items()}}
         ch = f1 = None
         with average.applied() if average else nullcontext():  # --average: the averaged weights are scored and saved
             if selecting:
@@ -382,12 +436,15 @@ def main(argv=None):
             history.append(row)
             print(json.dumps(row), flush=True)
             ckpt = {"state": net.state_dict(), "epoch": epoch, "dev": ch, "history": history, **meta}
-            torch.save(ckpt, run / f"epoch-{epoch:02d}.pt")
-            if args.keep_epochs and epoch > args.keep_epochs:
-                (run / f"epoch-{epoch - args.keep_epochs:02d}.pt").unlink(missing_ok=True)
             if not selecting or f1 > best:  # without a dev source the last epoch is the model
                 best, best_epoch = f1, epoch
                 torch.save(ckpt, run / "best.pt")
+            # The optimiser again: plateau.step may just have lowered its lr.
+            state.update(optimizer=opt.state_dict(), plateau=plateau.state_dict() if plateau else None, best=best,
+                         best_epoch=best_epoch, elapsed=time.time() - t_start)
+            torch.save({**ckpt, "resume": state}, run / f"epoch-{epoch:02d}.pt")
+            if args.keep_epochs and epoch > args.keep_epochs:
+                (run / f"epoch-{epoch - args.keep_epochs:02d}.pt").unlink(missing_ok=True)
         if epoch - best_epoch >= cfg["patience"]:
             print(f"early stop: no dev gain for {cfg['patience']} epochs")
             break

@@ -60,11 +60,11 @@ def test_multitask_heads_export_as_named_outputs(tmp_path):
 def test_head_sampler_sees_every_sentence_before_repeating():
     import random
 
-    from tools.train.train import head_sampler
+    from tools.train.train import HeadSampler
 
     items = {"h": {"train": [{"id": i} for i in range(10)]}}
-    sample = head_sampler(items, 4, random.Random(1))
-    seen = [it["id"] for _ in range(5) for it in sample("h")]  # 20 draws = two full passes
+    sampler = HeadSampler(items, 4, random.Random(1))
+    seen = [it["id"] for _ in range(5) for it in sampler.sample("h")]  # 20 draws = two full passes
     assert sorted(seen[:10]) == list(range(10)) and sorted(seen[10:]) == list(range(10))
 
 

@@ -21,6 +21,7 @@ def test_train_command_fills_in_the_epoch_count_and_the_vectors(tmp_path):
     run = Run("td", "single", "", "--sources x --epochs {epochs}", epochs_from="sel", vectors="embeddings-v200t")
     command = train_command(run, runs_dir=tmp_path)
     assert command.endswith("--sources x --epochs 7 --embeddings tools/out/embeddings-v200t --out tools/out/runs/td")
+    assert train_command(run, runs_dir=tmp_path, resume=True).endswith("--out tools/out/runs/td --resume")
     with pytest.raises(SystemExit, match="run nope first"):
         train_command(Run("td", "single", "", "--epochs {epochs}", epochs_from="nope"), runs_dir=tmp_path)
 
@@ -58,6 +59,16 @@ def test_with_prerequisites_adds_the_selection_run_of_a_train_dev_run_unless_it_
     assert [r.name for r in with_prerequisites(["bc5cdr-traindev"], tmp_path)] == ["bc5cdr-traindev"]
     with pytest.raises(SystemExit, match="no run named"):
         with_prerequisites(["no-such-run"], tmp_path)
+
+
+def test_a_run_with_epoch_checkpoints_and_no_history_was_interrupted(tmp_path):
+    run = runs.run_by_name("bc5cdr-punct")
+    assert not runs.interrupted(run, tmp_path)
+    (tmp_path / run.name).mkdir()
+    (tmp_path / run.name / "epoch-03.pt").write_bytes(b"")
+    assert runs.interrupted(run, tmp_path)
+    (tmp_path / run.name / "history.json").write_text("{}")  # it finished
+    assert not runs.interrupted(run, tmp_path)
 
 
 class FakeProcess:
