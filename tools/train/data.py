@@ -83,8 +83,14 @@ def collate(items):
             char_ids[i, j, :len(ch)] = torch.tensor(ch)
         allowed[i, :n] = it["allowed"]
     mask = torch.arange(t).unsqueeze(0) < lengths.unsqueeze(1)
-    return {"words": words, "chars": char_ids, "lengths": lengths, "mask": mask, "allowed": allowed,
-            "sents": [it["sent"] for it in items]}
+    out = {"words": words, "chars": char_ids, "lengths": lengths, "mask": mask, "allowed": allowed,
+           "sents": [it["sent"] for it in items]}
+    if "teacher" in items[0]:  # train.py --distill: the teacher's emissions for the same tokens
+        teacher = torch.zeros((b, t, k))
+        for i, it in enumerate(items):
+            teacher[i, :len(it["words"])] = torch.from_numpy(it["teacher"])
+        out["teacher"] = teacher
+    return out
 
 
 def bucketed_batches(items, batch_size, rng: random.Random, shuffle=True):

@@ -65,7 +65,8 @@ class OnnxTagger:
         em = self.sess.run([self.output], {"word_vectors": wv, "char_ids": ch, "lengths": lengths})[0]
         return [em[b, :len(s)] for b, s in enumerate(batch)]
 
-    def tag(self, sentences, batch_size=32):
+    def sentence_emissions(self, sentences, batch_size=32):
+        """[n, K] emissions per sentence, long ones stitched from the manifest's overlapping windows."""
         w = self.m["window"]
         pieces = [(i, *win) for i, s in enumerate(sentences)
                   for win in inference_windows(len(s), w["maxTokens"], w["overlap"])]
@@ -75,10 +76,13 @@ class OnnxTagger:
             ems = self.emissions([sentences[i][s:e] for i, s, e, _, _ in chunk])
             for (i, s, e, kf, kt), em in zip(chunk, ems):
                 stitched[i][kf:kt] = em[kf - s:kt - s]
+        return stitched
+
+    def tag(self, sentences, batch_size=32):
         import torch
 
         out = []
-        for em in stitched:
+        for em in self.sentence_emissions(sentences, batch_size):
             path = viterbi_decode(torch.from_numpy(em)[None], [len(em)], torch.from_numpy(self.trans),
                                   torch.from_numpy(self.start), torch.from_numpy(self.end))[0]
             out.append([self.tags[k] for k in path])

@@ -9,6 +9,7 @@ aci-dev is used for model selection and early stopping only: never for training,
 that ships (the char vocabulary comes from the training sentences).
 """
 import argparse
+import hashlib
 import json
 import random
 import time
@@ -193,6 +194,27 @@ def resumable_args(args):
     return {k: v for k, v in vars(args).items() if k not in ("resume", "epochs", "patience", "keep_epochs")}
 
 
+def distillation_loss(student, teacher, mask, temperature):
+    """Per-token cross-entropy of the student's emission softmax against the teacher's (Hinton et al. 2015), both at
+    `temperature`, summed over tokens: the emissions are what an ensemble averages, and a softmax is blind to the
+    per-token offset that a CRF's emissions are free to carry. Scaled by T^2 so its gradient keeps its size."""
+    target = torch.softmax(teacher / temperature, dim=-1)
+    ce = -(target * torch.log_softmax(student / temperature, dim=-1)).sum(-1)
+    return (ce * mask).sum() * temperature ** 2
+
+
+def add_teacher_emissions(items, teacher_dir, emb_dir, tags):
+    """Each item's `teacher`: the emissions of an exported model (usually tools/train/ensemble.py's) for its tokens,
+    with the vectors it ships (a model that tuned them) or else this run's."""
+    from .infer_onnx import OnnxTagger
+    own = Path(teacher_dir) / "embeddings"
+    teacher = OnnxTagger(teacher_dir, emb_dir=own if own.exists() else emb_dir)
+    assert teacher.tags == tags, f"--distill {teacher_dir} tags {teacher.tags}, this model's are {tags}"
+    for item, em in zip(items, teacher.sentence_emissions([it["sent"].tokens for it in items])):
+        item["teacher"] = em
+    return hashlib.sha256((Path(teacher_dir) / "model.onnx").read_bytes()).hexdigest()
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     prof = ap.add_mutually_exclusive_group()
@@ -251,6 +273,14 @@ def main(argv=None):
     ap.add_argument("--simulate-missing", metavar="LABEL=FRACTION",
                     help="ablation: remove LABEL's spans from this fraction of training documents, which then count "
                          "as a source that does not annotate LABEL (e.g. TREATMENT=0.5)")
+    ap.add_argument("--distill", metavar="TEACHER_DIR",
+                    help="knowledge distillation: also match this exported model's emissions (an ensemble of "
+                         "seeds, tools/train/ensemble.py) on every training sentence")
+    ap.add_argument("--distill-weight", type=float, default=1.0, help="weight of the distillation loss")
+    ap.add_argument("--distill-temperature", type=float, default=1.0)
+    ap.add_argument("--distill-sources", nargs="*", default=[], metavar="SOURCE",
+                    help="unlabelled training text for --distill: these sources' train sentences teach through the "
+                         "teacher's emissions only (their tags, if any, are ignored)")
     ap.add_argument("--seed", type=int, default=13)
     # One thread: 13-17 s per aci-train epoch against 30-45 s with two on the 2-core machine (and a core left free).
     ap.add_argument("--threads", type=int, default=1)
@@ -316,6 +346,18 @@ def main(argv=None):
         [s.tokens for s in train_sents] + [s.tokens for h in heads.values() for s in h["train"]])
     enc = Encoder(lex, char_vocab, tags, args.max_chars, labels, partial=not (args.missing_as_o or args.complete))
     train_items = [{**enc.encode(s), "head": None} for s in train_sents]
+    distillation = None
+    if args.distill:
+        unlabelled = split_windows_for_training(load_split(args.conll_dir, args.distill_sources, "train")[0], args.window)
+        for s in unlabelled:  # every path is allowed: no likelihood term, only the teacher's
+            train_items.append({**enc.encode(s), "allowed": torch.ones(len(s.tokens), len(tags), dtype=torch.bool),
+                                "head": None})
+        sha = add_teacher_emissions(train_items, args.distill, emb_dir, tags)
+        distillation = {"teacher": args.distill, "teacherSha256": sha, "weight": args.distill_weight,
+                        "temperature": args.distill_temperature, "unlabelled": args.distill_sources,
+                        "unlabelledSentences": len(unlabelled)}
+        print(f"distillation from {args.distill}: {len(train_items) - len(unlabelled)} labelled + "
+              f"{len(unlabelled)} unlabelled sentences", flush=True)
     dev_items = [enc.encode(s) for s in dev_sents]
     # A head's own corpus is complete in its own convention: its gold tags are the only allowed path.
     head_items = {}
@@ -351,7 +393,7 @@ def main(argv=None):
             "embeddings_meta": lex.meta, "sources": {s: labels[s] for s in args.sources if s in labels},
             "dev_source": args.dev_source, "profile": profile, "args": vars(args),
             "lr_schedule": {"lr": args.lr, "plateauDecay": cfg["plateau_decay"], "plateauPatience": args.plateau_patience},
-            "weight_average": args.average,
+            "weight_average": args.average, **({"distillation": distillation} if distillation else {}),
             "heads": {name: {"sources": h["sources"], "splits": args.head_splits, "labels": h["labels"],
                              **({"tags": h["tags"]} if h["tags"] != tags else {})} for name, h in heads.items()},
             **({"encoder_pretraining": {"file": args.init_encoder, "history": pre["history"], "args": pre["args"]}}
@@ -403,6 +445,9 @@ def main(argv=None):
             batch = collate(batch_items)
             em = net.emissions(batch, args.word_dropout, head)
             loss = net.crf_of(head).nll(em, batch["mask"], batch["allowed"]).sum() / len(batch_items)
+            if "teacher" in batch:
+                loss = loss + args.distill_weight * distillation_loss(
+                    em, batch["teacher"], batch["mask"], args.distill_temperature) / len(batch_items)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), args.clip)
