@@ -10,6 +10,8 @@ Needs tools/out/conll and tools/out/text/tokens.txt.gz (tools/reproduce.sh makes
 runs without their own vectors; runs on another tokenisation (`TOKENISATIONS`) have their CoNLL and text made here
 (the corpora CLI must be built: `npx nx run-many -t build`). A run whose `epochs_from` names another run trains exactly that run's best epoch
 count (the train + dev protocol), so it starts after it. Runs with `--threads 2` take both cores; the rest one each.
+A distilled run (`distill`) learns from a teacher, an ensemble of other runs, which is built here (under
+tools/out/kd, with its unlabelled sentences) once those runs have finished. `--resume` continues interrupted runs.
 """
 import argparse
 import json
@@ -85,6 +87,43 @@ class Vectors:
 
 
 @dataclass(frozen=True)
+class Teacher:
+    """An ensemble of finished runs (tools/train/ensemble.py) that distilled runs learn from (train.py --distill)."""
+    name: str
+    members: tuple  # run names
+
+    @property
+    def out(self):
+        return f"tools/out/kd/{self.name}"
+
+    @property
+    def command(self):
+        return f"{PYTHON} -m tools.train.ensemble {' '.join(f'tools/out/runs/{m}' for m in self.members)} --out {self.out}"
+
+
+@dataclass(frozen=True)
+class Unlabelled:
+    """Sentences of the vectors' text for distillation (tools/train/pseudo_label.py: none from a dev or test split),
+    added as one more source to a copy of a tokenisation's CoNLL directory. A teacher tags them; --distill-sources
+    ignores those tags and learns from the teacher's emissions instead."""
+    name: str
+    source: str  # the new source's name
+    teacher: str  # a TEACHERS name
+    tokenisation: str
+    args: str
+
+    @property
+    def out(self):
+        return f"tools/out/kd/{self.name}"
+
+    @property
+    def command(self):
+        t = TOKENISATIONS[self.tokenisation]
+        return (f"{PYTHON} -m tools.train.pseudo_label {TEACHERS[self.teacher].out} --conll-dir {t.conll_dir} "
+                f"--tokens {t.text} {self.args} --name {self.source} --out {self.out}")
+
+
+@dataclass(frozen=True)
 class Run:
     name: str
     kind: str  # "ablation" (aci-train → aci-dev) or "single" (one corpus, scored on its test split)
@@ -94,6 +133,7 @@ class Run:
     epochs_from: str = None
     vectors: str = None  # a VECTORS name; default tools/out/embeddings
     repeats: str = None  # the run this one repeats with another --seed (the report gives the spread over seeds)
+    distill: tuple = None  # (TEACHERS name, UNLABELLED name): train.py --distill on that text with that teacher
 
     @property
     def out(self):
@@ -106,6 +146,8 @@ class Run:
 
     @property
     def conll_dir(self):
+        if self.distill:  # the tokenisation's CoNLL plus the unlabelled source
+            return UNLABELLED[self.distill[1]].out
         return TOKENISATIONS[self.tokenisation].conll_dir if self.tokenisation else None
 
     @property
@@ -224,7 +266,7 @@ def with_seeds(name, seeds):
     """Copies of a run with other seeds: one seed's test score moves by up to 2 points on these corpora."""
     base = run_by_name(name)
     return [Run(f"{name}-s{seed}", base.kind, f"{base.what}, seed {seed}", f"{base.args} --seed {seed}", base.test,
-                base.epochs_from, base.vectors, repeats=name) for seed in seeds]
+                base.epochs_from, base.vectors, repeats=name, distill=base.distill) for seed in seeds]
 
 
 RUNS += with_seeds("ncbi-v200t-traindev", (14, 15)) + with_seeds("bc5cdr-v200t-traindev", (14, 15))
@@ -233,6 +275,65 @@ RUNS += with_seeds("ncbi-v200t-avg-traindev", (14, 15)) + with_seeds("bc5cdr-v20
 RUNS += with_seeds("ncbi-punct-avg-mtl-traindev", (14, 15)) + with_seeds("bc5cdr-punct-avg-mtl-traindev", (14, 15))
 RUNS += with_seeds("ncbi-punct-avg-mtl-all", (14, 15)) + with_seeds("bc5cdr-punct-avg-mtl-all", (14, 15))
 RUNS += with_seeds("bc5cdr-punct-avg-mtl-l2-traindev", (14, 15))
+
+# Distillation (train.py --distill; Hinton et al. 2015, Kim & Rush 2016): one BiLSTM-CRF also learns the emissions of
+# an ensemble of the recipe's models, on its training sentences and on 8,000 unlabelled sentences. The selection
+# run's teacher is the four train-only models of seeds 13 and 14 (one and two layers); the final runs' teacher the
+# same four trained on train + dev.
+RUNS += with_seeds("bc5cdr-punct-avg-mtl", (14,)) + with_seeds("bc5cdr-punct-avg-mtl-l2", (14,))
+TEACHERS = {t.name: t for t in [
+    Teacher("teacher-bc5cdr-select", ("bc5cdr-punct-avg-mtl", "bc5cdr-punct-avg-mtl-s14", "bc5cdr-punct-avg-mtl-l2",
+                                      "bc5cdr-punct-avg-mtl-l2-s14")),
+    Teacher("teacher-bc5cdr-final4", ("bc5cdr-punct-avg-mtl-traindev", "bc5cdr-punct-avg-mtl-traindev-s14",
+                                      "bc5cdr-punct-avg-mtl-l2-traindev", "bc5cdr-punct-avg-mtl-l2-traindev-s14")),
+    # All six final models: the teacher that tagged the unlabelled sentences (tags --distill ignores).
+    Teacher("teacher-bc5cdr-final", tuple(f"bc5cdr-punct-avg-mtl{depth}-traindev{seed}" for depth in ("", "-l2")
+                                          for seed in ("", "-s14", "-s15"))),
+]}
+UNLABELLED = {u.name: u for u in [
+    Unlabelled("bc5cdr-final", "bc5cdr-kd", "teacher-bc5cdr-final", "punct",
+               "--embeddings tools/out/embeddings-v200t-punct --text-files ohsumed medical_abstracts --sentences 8000 "
+               "--labels PROBLEM"),
+]}
+_KD = "distilled from 4 models of seeds 13 and 14 (one and two layers) on its sentences + 8,000 unlabelled ones, "
+RUNS += [
+    Run("bc5cdr-punct-avg-mtl-kd", "single", f"BC5CDR (Disease) only, {_PUNCT}constant lr, averaged weights, head on "
+        f"the other corpus, {_KD}at most 24 epochs, selected on its dev split",
+        f"--sources bc5cdr --dev-source bc5cdr --complete --freeze-embeddings {_CONST} {_AVG} --head ncbi=ncbi-disease "
+        "--epochs 24", BC5CDR, vectors="embeddings-v200t-punct", distill=("teacher-bc5cdr-select", "bc5cdr-final")),
+    Run("bc5cdr-punct-avg-mtl-kd-traindev", "single", f"BC5CDR (Disease) train + dev, {_PUNCT}constant lr, averaged "
+        f"weights, head on the other corpus, {_KD.replace('4 models', '4 train + dev models')}epochs = best epoch of "
+        "bc5cdr-punct-avg-mtl-kd",
+        f"--sources bc5cdr --train-splits train dev --dev-source none --epochs {{epochs}} --complete --freeze-embeddings "
+        f"{_CONST} {_AVG} --head ncbi=ncbi-disease", BC5CDR, epochs_from="bc5cdr-punct-avg-mtl-kd",
+        vectors="embeddings-v200t-punct", distill=("teacher-bc5cdr-final4", "bc5cdr-final")),
+]
+RUNS += with_seeds("bc5cdr-punct-avg-mtl-kd-traindev", (14,))
+
+
+def distillation_inputs(runs):
+    """The teachers and unlabelled sources the runs need, each after what it depends on."""
+    out = []
+    for run in runs:
+        if run.distill:
+            teacher, unlabelled = TEACHERS[run.distill[0]], UNLABELLED[run.distill[1]]
+            out += [TEACHERS[unlabelled.teacher], unlabelled, teacher]
+    return list(dict.fromkeys(out))
+
+
+def make_distillation_inputs(runs, runs_dir, dry_run=False):
+    """Builds the missing teachers (from finished runs only) and unlabelled sources."""
+    for item in distillation_inputs(runs):
+        if (paths.REPO / item.out / "manifest.json").exists():
+            print(f"{item.name}: {item.out} exists")
+            continue
+        if isinstance(item, Teacher):
+            unfinished = [m for m in item.members if not finished(run_by_name(m), runs_dir)]
+            if unfinished and not dry_run:
+                raise SystemExit(f"teacher {item.name} needs finished runs: make {' '.join(unfinished)} first")
+        print(f"{item.name}: {item.command}", flush=True)
+        if not dry_run:
+            subprocess.run(item.command, shell=True, check=True, cwd=paths.REPO)
 
 
 def best_epoch(run_name, runs_dir):
@@ -252,6 +353,9 @@ def train_command(run, runs_dir=paths.RUNS_DIR, epochs=None, resume=False):
         args += f" --embeddings {VECTORS[run.vectors].out}"
     if run.conll_dir:
         args += f" --conll-dir {run.conll_dir}"
+    if run.distill:
+        teacher, unlabelled = run.distill
+        args += f" --distill {TEACHERS[teacher].out} --distill-sources {UNLABELLED[unlabelled].source}"
     return f"{TRAIN} {args} --out {run.out}" + (" --resume" if resume else "")
 
 
@@ -333,6 +437,8 @@ def main(argv=None):
         print(f"vectors {v.name}: {v.command}", flush=True)
         if not args.dry_run:
             subprocess.run(v.command, shell=True, check=True, cwd=paths.REPO)
+
+    make_distillation_inputs(runs, paths.RUNS_DIR, args.dry_run)
 
     if args.dry_run:
         for run in runs:

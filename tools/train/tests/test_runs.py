@@ -115,3 +115,24 @@ def test_schedule_stops_at_the_first_failed_run():
     with pytest.raises(SystemExit, match="run sel failed"):
         schedule(fake_runs()[1:], 2, lambda r: FakeProcess(r, 1, 1 if r.name == "sel" else 0, log), poll=0)
     assert "td" not in [name for name, _ in log]
+
+
+def test_a_distilled_run_trains_on_its_unlabelled_source_with_its_teacher(tmp_path):
+    (tmp_path / "bc5cdr-punct-avg-mtl-kd").mkdir()
+    (tmp_path / "bc5cdr-punct-avg-mtl-kd" / "history.json").write_text('{"bestEpoch": 23}')
+    command = train_command(runs.run_by_name("bc5cdr-punct-avg-mtl-kd-traindev-s14"), runs_dir=tmp_path)
+    assert "--epochs 23" in command and "--seed 14" in command
+    assert command.count("--conll-dir") == 1 and "--conll-dir tools/out/kd/bc5cdr-final" in command
+    assert "--distill tools/out/kd/teacher-bc5cdr-final4 --distill-sources bc5cdr-kd" in command
+    # the teacher that tags the unlabelled sentences comes before them; nothing twice
+    names = [i.name for i in runs.distillation_inputs([runs.run_by_name("bc5cdr-punct-avg-mtl-kd"),
+                                                       runs.run_by_name("bc5cdr-punct-avg-mtl-kd-traindev")])]
+    assert names == ["teacher-bc5cdr-final", "bc5cdr-final", "teacher-bc5cdr-select", "teacher-bc5cdr-final4"]
+    for teacher in runs.TEACHERS.values():  # every member is a known run
+        assert all(runs.run_by_name(m) for m in teacher.members)
+
+
+def test_a_teacher_is_built_from_finished_runs_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(runs.paths, "REPO", tmp_path)  # no teacher or unlabelled source exists yet
+    with pytest.raises(SystemExit, match="teacher teacher-bc5cdr-final needs finished runs: make bc5cdr-punct-avg-mtl-traindev "):
+        runs.make_distillation_inputs([runs.run_by_name("bc5cdr-punct-avg-mtl-kd")], tmp_path)
