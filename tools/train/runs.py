@@ -308,7 +308,7 @@ RUNS += [
         f"{_CONST} {_AVG} --head ncbi=ncbi-disease", BC5CDR, epochs_from="bc5cdr-punct-avg-mtl-kd",
         vectors="embeddings-v200t-punct", distill=("teacher-bc5cdr-final4", "bc5cdr-final")),
 ]
-RUNS += with_seeds("bc5cdr-punct-avg-mtl-kd-traindev", (14,))
+RUNS += with_seeds("bc5cdr-punct-avg-mtl-kd-traindev", (14, 15))
 
 
 def distillation_inputs(runs):
