@@ -1,13 +1,12 @@
 """train.py --distill: the student also matches a teacher's emissions, on labelled and unlabelled sentences."""
 import json
-import random
 
 import pytest
 import torch
 
 from tools.train import train
-from tools.train.conll import write_conll
-from tools.train.tests.test_pretrain import WORDS, vectors
+from tools.train.tests.test_pretrain import vectors
+from tools.train.tests.toy import toy_conll
 from tools.train.train import distillation_loss
 
 
@@ -26,21 +25,8 @@ def test_the_loss_is_at_its_minimum_when_the_student_matches_the_teacher_up_to_a
 
 
 def corpora(tmp_path):
-    """'toy' (train + dev) and 'text': unlabelled sentences (its tags are noise the student must ignore)."""
-    rng = random.Random(3)
-    d = tmp_path / "conll"
-    d.mkdir()
-
-    def sentence(tagged):
-        toks = [rng.choice(WORDS) for _ in range(rng.randrange(3, 9))]
-        return [(toks, [("B-PROBLEM" if t == "w3" else "O") if tagged else rng.choice(["O", "B-PROBLEM"]) for t in toks])]
-    for split in ("train", "dev"):
-        write_conll(d / f"toy.{split}.conll", [sentence(True) for _ in range(30)])
-    write_conll(d / "text.train.conll", [sentence(False) for _ in range(50)])
-    (d / "manifest.json").write_text(json.dumps({"sources": {
-        "toy": {"labels": ["PROBLEM"], "files": {"train": "toy.train.conll", "dev": "toy.dev.conll"}},
-        "text": {"labels": ["PROBLEM"], "files": {"train": "text.train.conll"}}}}))
-    return d
+    """'toy' (train + dev) and 'text': unlabelled sentences (their random tags are noise the student must ignore)."""
+    return toy_conll(tmp_path, {"toy": ("w3", ("train", "dev"), 30), "text": (None, ("train",), 50)}, seed=3)
 
 
 def common(tmp_path, out):

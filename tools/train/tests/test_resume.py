@@ -1,31 +1,18 @@
 """train.py --resume: a run interrupted after an epoch and resumed ends exactly as the uninterrupted run."""
 import json
-import random
 
 import pytest
 import torch
 
 from tools.train import train
-from tools.train.conll import write_conll
-from tools.train.tests.test_pretrain import WORDS, vectors
+from tools.train.tests.test_pretrain import vectors
+from tools.train.tests.toy import toy_conll
 
 
 def two_sources(tmp_path):
     """'toy' (train + dev) for the main task and 'other' for a multi-task head: every piece of state is exercised."""
-    rng = random.Random(2)
-    d = tmp_path / "conll"
-    d.mkdir()
-
-    def doc(marked):
-        toks = [rng.choice(WORDS) for _ in range(rng.randrange(3, 9))]
-        return [(toks, ["B-PROBLEM" if t == marked else "O" for t in toks])]
-    files = {}
-    for source, marked, splits in (("toy", "w3", ("train", "dev")), ("other", "w5", ("train", "dev", "test"))):
-        for split in splits:
-            write_conll(d / f"{source}.{split}.conll", [doc(marked) for _ in range(24)])
-        files[source] = {"labels": ["PROBLEM"], "files": {s: f"{source}.{s}.conll" for s in splits}}
-    (d / "manifest.json").write_text(json.dumps({"sources": files}))
-    return d
+    return toy_conll(tmp_path, {"toy": ("w3", ("train", "dev"), 24), "other": ("w5", ("train", "dev", "test"), 24)},
+                     seed=2)
 
 
 def args(tmp_path, run, epochs):
