@@ -347,6 +347,7 @@ def main(argv=None):
     enc = Encoder(lex, char_vocab, tags, args.max_chars, labels, partial=not (args.missing_as_o or args.complete))
     train_items = [{**enc.encode(s), "head": None} for s in train_sents]
     distillation = None
+    assert args.distill or not args.distill_sources, "--distill-sources teach through a teacher: give --distill"
     if args.distill:
         unlabelled = split_windows_for_training(load_split(args.conll_dir, args.distill_sources, "train")[0], args.window)
         for s in unlabelled:  # every path is allowed: no likelihood term, only the teacher's

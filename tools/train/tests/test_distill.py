@@ -57,5 +57,7 @@ def test_a_teacher_with_other_tags_is_refused(tmp_path):
     m = json.loads(manifest.read_text())
     m["tags"] = m["tags"][:3]
     manifest.write_text(json.dumps(m))
+    with pytest.raises(AssertionError, match="give --distill"):
+        train.main(common(tmp_path, "student") + ["--distill-sources", "text", "--no-export"])
     with pytest.raises(AssertionError, match="tags"):
         train.main(common(tmp_path, "student") + ["--distill", str(manifest.parent), "--no-export"])
