@@ -20,7 +20,7 @@ from .conll import read_conll
 from .ensemble import build as build_ensemble
 from .evaluate import chunk_scores, token_report
 from .infer_onnx import OnnxTagger
-from .runs import PYTHON, RUNS, VECTORS, train_command
+from .runs import RUNS, VECTORS, ensemble_command, train_command
 
 SETS = [  # (name, file, labels scored, multi-task head or None for the clinical output)
     ("aci-dev", "aci-dev.dev.conll", ["PROBLEM", "TEST", "TREATMENT"], None),
@@ -122,8 +122,7 @@ def summarise_ensemble(run, members, runs_dir, conll_dir):
     dirs = [Path(runs_dir) / m.name for m in members]
     out = Path(runs_dir).parent / "ensembles" / run.name
     build_ensemble(dirs, out)
-    command = (f"{PYTHON} -m tools.train.ensemble {' '.join(m.out for m in members)} "
-               f"--out tools/out/ensembles/{run.name}")
+    command = ensemble_command(members, f"tools/out/ensembles/{run.name}")
     return {"command": command, "members": [m.name for m in members], "test": score_test(out, run, conll_dir)}
 
 

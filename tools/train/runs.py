@@ -98,7 +98,7 @@ class Teacher:
 
     @property
     def command(self):
-        return f"{PYTHON} -m tools.train.ensemble {' '.join(f'tools/out/runs/{m}' for m in self.members)} --out {self.out}"
+        return ensemble_command([run_by_name(m) for m in self.members], self.out)
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,7 @@ class Unlabelled:
     source: str  # the new source's name
     teacher: str  # a TEACHERS name
     tokenisation: str
+    vectors: str  # the teacher's, a VECTORS name
     args: str
 
     @property
@@ -120,7 +121,8 @@ class Unlabelled:
     def command(self):
         t = TOKENISATIONS[self.tokenisation]
         return (f"{PYTHON} -m tools.train.pseudo_label {TEACHERS[self.teacher].out} --conll-dir {t.conll_dir} "
-                f"--tokens {t.text} {self.args} --name {self.source} --out {self.out}")
+                f"--tokens {t.text} --embeddings {VECTORS[self.vectors].out} {self.args} --name {self.source} "
+                f"--out {self.out}")
 
 
 @dataclass(frozen=True)
@@ -262,6 +264,11 @@ def run_by_name(name):
     raise SystemExit(f"no run named {name!r}; runs: {', '.join(r.name for r in RUNS)}")
 
 
+def ensemble_command(members, out):
+    """tools/train/ensemble.py's command line for these runs as one model."""
+    return f"{PYTHON} -m tools.train.ensemble {' '.join(m.out for m in members)} --out {out}"
+
+
 def with_seeds(name, seeds):
     """Copies of a run with other seeds: one seed's test score moves by up to 2 points on these corpora."""
     base = run_by_name(name)
@@ -291,9 +298,8 @@ TEACHERS = {t.name: t for t in [
                                           for seed in ("", "-s14", "-s15"))),
 ]}
 UNLABELLED = {u.name: u for u in [
-    Unlabelled("bc5cdr-final", "bc5cdr-kd", "teacher-bc5cdr-final", "punct",
-               "--embeddings tools/out/embeddings-v200t-punct --text-files ohsumed medical_abstracts --sentences 8000 "
-               "--labels PROBLEM"),
+    Unlabelled("bc5cdr-final", "bc5cdr-kd", "teacher-bc5cdr-final", "punct", "embeddings-v200t-punct",
+               "--text-files ohsumed medical_abstracts --sentences 8000 --labels PROBLEM"),
 ]}
 _KD = "distilled from 4 models of seeds 13 and 14 (one and two layers) on its sentences + 8,000 unlabelled ones, "
 RUNS += [

@@ -411,7 +411,7 @@ def main(argv=None):
         if resumable_args(argparse.Namespace(**saved["args"])) != resumable_args(args):
             raise SystemExit(f"--resume: {path} was trained with other arguments: {saved['args']}")
         state = saved["resume"]
-        net.load_state_dict(state["weights"])
+        net.load_state_dict(state["weights"] if average else saved["state"])
         opt.load_state_dict(state["optimizer"])
         # zero_grad() leaves zero tensors, not None, so Adam keeps moving a weight with momentum on batches that do
         # not touch it (a head's on the main task's batches): give every weight that had a gradient its zero tensor.
@@ -460,7 +460,8 @@ def main(argv=None):
         train_secs = time.time() - t0
         row = {"epoch": epoch, "loss": total / n, "trainSeconds": round(train_secs, 1)}
         # Everything the next epoch depends on, taken before the averaged weights are swapped in for evaluation.
-        state = {"weights": {k: v.clone() for k, v in net.state_dict().items()},
+        # The raw weights: only with --average do they differ from the checkpoint's `state`.
+        state = {"weights": {k: v.clone() for k, v in net.state_dict().items()} if average else None,
                  "average": average.state_dict() if average else None,
                  "python_rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
                  "head_queues": {k: list(v) for k, v in head_sampler.queues.items()}}

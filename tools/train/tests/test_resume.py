@@ -15,21 +15,22 @@ def two_sources(tmp_path):
                      seed=2)
 
 
-def args(tmp_path, run, epochs):
+def args(tmp_path, run, epochs, average=("--average", "0.9")):
     return ["--conll-dir", str(two_sources(tmp_path) if not (tmp_path / "conll").exists() else tmp_path / "conll"),
             "--sources", "toy", "--dev-source", "toy", "--complete", "--embeddings", str(tmp_path / "tiny_vectors"),
-            "--hidden", "8", "--char-dim", "4", "--char-filters", "4", "--batch-size", "4", "--average", "0.9",
+            "--hidden", "8", "--char-dim", "4", "--char-filters", "4", "--batch-size", "4", *average,
             "--plateau-decay", "0.5", "--plateau-patience", "0", "--head", "other=other", "--head-sample", "10",
             "--patience", "9", "--epochs", str(epochs), "--out", str(run), "--no-export"]
 
 
-def test_a_resumed_run_ends_as_the_uninterrupted_one(tmp_path):
+@pytest.mark.parametrize("average", [("--average", "0.9"), ()], ids=["averaged", "raw"])
+def test_a_resumed_run_ends_as_the_uninterrupted_one(tmp_path, average):
     vectors(tmp_path)
     whole, parts = tmp_path / "whole", tmp_path / "parts"
-    train.main(args(tmp_path, whole, 3))
-    train.main(args(tmp_path, parts, 1))  # "interrupted" after epoch 1, then after epoch 2 (its lr drops there)
-    train.main(args(tmp_path, parts, 2) + ["--resume"])
-    train.main(args(tmp_path, parts, 3) + ["--resume"])
+    train.main(args(tmp_path, whole, 3, average))
+    train.main(args(tmp_path, parts, 1, average))  # "interrupted" after epoch 1, then after epoch 2 (its lr drops there)
+    train.main(args(tmp_path, parts, 2, average) + ["--resume"])
+    train.main(args(tmp_path, parts, 3, average) + ["--resume"])
     a, b = (json.loads((r / "history.json").read_text()) for r in (whole, parts))
     strip = [{k: v for k, v in row.items() if not k.endswith("Seconds")} for row in a["history"]]
     assert strip == [{k: v for k, v in row.items() if not k.endswith("Seconds")} for row in b["history"]]
