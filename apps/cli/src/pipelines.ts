@@ -4,7 +4,7 @@ import { DocumentAssembler } from "@kindling/document";
 import { WordEmbeddingsModel } from "@kindling/embeddings";
 import { MedicalNerModel } from "@kindling/medical-ner";
 import { NerConverter } from "@kindling/ner-converter";
-import { SentenceDetector } from "@kindling/sentence";
+import { DEFAULT_SENTENCE_OPTIONS, SentenceDetector } from "@kindling/sentence";
 import { Tokenizer } from "@kindling/tokenizer";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -16,10 +16,17 @@ export type PipelineName = (typeof PIPELINE_NAMES)[number];
 /** The column every pipeline reads its text from (the CLI maps the user's column onto it). */
 export const TEXT_COL = "text";
 
+/**
+ * Spark's SentenceDetector drops a sentence longer than `maxLength` (99,999 characters): a run-on note with no
+ * sentence boundary would vanish without an error. Cutting such sentences at whitespace first keeps all of its
+ * text; every shorter sentence is untouched, so the output is Spark's wherever Spark loses nothing.
+ */
+const KEEP_LONG_SENTENCES = DEFAULT_SENTENCE_OPTIONS.maxLength;
+
 function ruleBasedStages(textCol: string) {
   return [
     new DocumentAssembler().setInputCol(textCol).setOutputCol("document"),
-    new SentenceDetector().setInputCols(["document"]).setOutputCol("sentence"),
+    new SentenceDetector().setInputCols(["document"]).setOutputCol("sentence").setSplitLength(KEEP_LONG_SENTENCES),
     new Tokenizer().setInputCols(["sentence"]).setOutputCol("token"),
   ];
 }

@@ -99,4 +99,18 @@ describe("kindling annotate --text (NER)", async () => {
     expect(chunks.length).toBeGreaterThanOrEqual(40);
     expectValidChunks(long, chunks, Number.MAX_SAFE_INTEGER);
   });
+
+  it("keeps a run-on sentence longer than the SentenceDetector's maxLength, cut at whitespace instead of dropped", async () => {
+    const clause = "The patient has diabetes and hypertension, ";
+    const runOn = clause.repeat(Math.ceil(150_000 / clause.length));
+    const { code, out } = await run(["annotate", "--text", runOn]);
+    expect(code).toBe(0);
+    const lines = parseLines(out);
+    expectValidChunks(runOn, lines, Number.MAX_SAFE_INTEGER);
+    const chunks = lines as unknown as ChunkRecord[];
+    // Both halves of the note are tagged, in two sentences.
+    expect(chunks.some((c) => c.end < 1_000)).toBe(true);
+    expect(chunks.some((c) => c.begin > runOn.length - 1_000)).toBe(true);
+    expect(new Set(chunks.map((c) => c.sentence))).toEqual(new Set([0, 1]));
+  });
 });
