@@ -17,6 +17,11 @@ node tools/corpora/dist/cli.js --tokens-only
 PYTHONHASHSEED=0 $P -m tools.train.vectors --workers 1 --out tools/out/embeddings
 $P -m tools.train.train "${profile[@]}" --sources aci-train --out tools/out/runs/release
 
+# The committed model, to say below whether this run rebuilt it bit for bit.
+shipped_sha=$(sha256sum models/ner_clinical_open/model.onnx 2>/dev/null | cut -d' ' -f1 || true)
+shipped_f1=$($P -c 'import json,sys; print(json.load(open(sys.argv[1]))["metrics"]["strict"]["micro"]["f1"])' \
+  models/ner_clinical_open/manifest.json 2>/dev/null || true)
+
 # Ship: the fine-tuned vectors (storageRef embeddings_clinical_open_base_tuned) are the shipped
 # embeddings_clinical_open, so both files carry that storageRef.
 export_dir=tools/out/runs/release/export
@@ -31,14 +36,27 @@ node tools/parity/parity.mjs --reference tools/out/aci-dev.torch.conll --out doc
 
 # The wall time from ../shared to checked, shipped files; the report (docs/benchmarks/ner.md) quotes it.
 elapsed=$(( $(date +%s) - started ))
-$P - "$elapsed" "${profile[*]:-}" <<'PY'
+$P - "$elapsed" "${profile[*]:-}" "$shipped_sha" "$shipped_f1" <<'PY'
 import json, platform, os, sys, time, hashlib
 from pathlib import Path
+elapsed, profile, shipped_sha, shipped_f1 = sys.argv[1:5]
 sha = hashlib.sha256(Path("models/ner_clinical_open/model.onnx").read_bytes()).hexdigest()
+f1 = json.loads(Path("models/ner_clinical_open/manifest.json").read_text())["metrics"]["strict"]["micro"]["f1"]
+cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
 Path("docs/benchmarks/reproduce.json").write_text(json.dumps({
-    "command": ("bash tools/reproduce.sh " + sys.argv[2]).strip(), "wallSeconds": int(sys.argv[1]),
+    "command": ("bash tools/reproduce.sh " + profile).strip(), "wallSeconds": int(elapsed),
     "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
-    "modelSha256": sha}, indent=1) + "\n")
+    "cpu": cpu + (", AVX-512" if " avx512f" in flags else ""),
+    "modelSha256": sha, "acidevStrictMicroF1": f1,
+    # The model committed before this run: floating-point kernels differ between CPUs, so elsewhere the same
+    # command trains another (equally valid) model.
+    "previousModelSha256": shipped_sha or None, "previousAcidevStrictMicroF1": float(shipped_f1) if shipped_f1 else None,
+    "identicalToPrevious": sha == shipped_sha}, indent=1) + "\n")
+verdict = "the committed model, bit for bit" if sha == shipped_sha else \
+    f"a different model than the committed one ({shipped_sha[:16]}…, aci-dev {shipped_f1})" if shipped_sha else "new"
+print(f"model {sha[:16]}…: aci-dev strict micro-F1 {f1}; {verdict}")
 PY
 $P -m tools.train.report
 node tools/docs/refresh.mjs

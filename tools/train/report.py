@@ -261,6 +261,23 @@ def token_table(rep):
     return "\n".join(rows)
 
 
+def reproduction_sentence(repro, sha):
+    """What docs/benchmarks/reproduce.json says about the last `tools/reproduce.sh` run and the shipped model."""
+    if not repro:
+        return "Reproduction: `bash tools/reproduce.sh` (not timed yet)."
+    where = ", ".join(filter(None, [repro["date"], repro.get("cpu"), repro["machine"]]))
+    text = (f"Reproduction: `{repro['command']}` rebuilt the model from `../shared` (corpora, vectors, training, "
+            f"export, parity) in **{repro['wallSeconds'] / 60:.0f} min** wall time ({where}); it produced model SHA-256 "
+            f"`{repro['modelSha256'][:16]}…`")
+    if repro["modelSha256"] == sha:
+        return text + ", the shipped file."
+    f1 = repro.get("acidevStrictMicroF1")
+    return (text + (f", which scores {f1:.4f} on aci-dev" if f1 is not None else "") + ". The shipped file came from "
+            "the same command on another CPU. Floating-point kernels (OpenBLAS, oneDNN) differ between CPUs in the "
+            "last bits, so training takes another path there and selects another epoch. On one machine the command "
+            "repeats its files bit for bit.")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(paths.REPO / "models" / "ner_clinical_open"))
@@ -307,12 +324,7 @@ def main(argv=None):
         f"{manifest['training']['profile']} profile, partial-label CRF: {manifest['training']['partialLabels']}, "
         f"fine-tuned vectors: {manifest['training'].get('tunedEmbeddings')}; selected on aci-dev (epoch "
         f"{manifest['metrics'].get('epoch')}), so aci-dev figures are slightly optimistic.", "",
-        (f"Reproduction: `{repro['command']}` rebuilt the model from `../shared` (corpora, vectors, training, export, "
-         f"parity) in **{repro['wallSeconds'] / 60:.0f} min** wall time ({repro['date']}, {repro['machine']}; produced "
-         f"model SHA-256 `{repro['modelSha256'][:16]}…`"
-         + (", the shipped file)." if repro["modelSha256"] == sha else
-            f"; the shipped file is an earlier run of the same command: word vectors come from 2 gensim worker threads, "
-            f"which is not bit-reproducible).") if repro else "Reproduction: `bash tools/reproduce.sh` (not timed yet)."),
+        reproduction_sentence(repro, sha),
         "",
         "Scores come from the exported files alone (ONNX Runtime + Viterbi); `tools/parity` shows the TypeScript "
         "runtime gives the same tags on every aci-dev sentence. Chunk scores: strict = same label, start and end; "
