@@ -42,16 +42,16 @@ from pathlib import Path
 elapsed, profile, shipped_sha, shipped_f1 = sys.argv[1:5]
 sha = hashlib.sha256(Path("models/ner_clinical_open/model.onnx").read_bytes()).hexdigest()
 f1 = json.loads(Path("models/ner_clinical_open/manifest.json").read_text())["metrics"]["strict"]["micro"]["f1"]
-cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+# Which CPU: its floating-point kernels decide whether the files come out bit for bit as on another machine.
+cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+           platform.processor()) + (", AVX-512" if " avx512f" in cpuinfo else "")
 Path("docs/benchmarks/reproduce.json").write_text(json.dumps({
     "command": ("bash tools/reproduce.sh " + profile).strip(), "wallSeconds": int(elapsed),
     "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
-    "cpu": cpu + (", AVX-512" if " avx512f" in flags else ""),
+    "cpu": cpu,
     "modelSha256": sha, "acidevStrictMicroF1": f1,
-    # The model committed before this run: floating-point kernels differ between CPUs, so elsewhere the same
-    # command trains another (equally valid) model.
+    # The model in models/ before this run, which it replaced.
     "previousModelSha256": shipped_sha or None, "previousAcidevStrictMicroF1": float(shipped_f1) if shipped_f1 else None,
     "identicalToPrevious": sha == shipped_sha}, indent=1) + "\n")
 verdict = "the committed model, bit for bit" if sha == shipped_sha else \

@@ -262,7 +262,7 @@ def token_table(rep):
 
 
 def reproduction_sentence(repro, sha):
-    """What docs/benchmarks/reproduce.json says about the last `tools/reproduce.sh` run and the shipped model."""
+    """What docs/benchmarks/reproduce.json says about the last `tools/reproduce.sh` run and the shipped model `sha`."""
     if not repro:
         return "Reproduction: `bash tools/reproduce.sh` (not timed yet)."
     where = ", ".join(filter(None, [repro["date"], repro.get("cpu"), repro["machine"]]))
@@ -272,10 +272,10 @@ def reproduction_sentence(repro, sha):
     if repro["modelSha256"] == sha:
         return text + ", the shipped file."
     f1 = repro.get("acidevStrictMicroF1")
-    return (text + (f", which scores {f1:.4f} on aci-dev" if f1 is not None else "") + ". The shipped file came from "
-            "the same command on another CPU. Floating-point kernels (OpenBLAS, oneDNN) differ between CPUs in the "
-            "last bits, so training takes another path there and selects another epoch. On one machine the command "
-            "repeats its files bit for bit.")
+    return (text + (f", which scores {f1:.4f} on aci-dev" if f1 is not None else "") + ", not the shipped file. The "
+            "shipped file came from an earlier run of the same command. Floating-point kernels (OpenBLAS, oneDNN) "
+            "differ between CPUs in the last bits, so on another CPU training takes another path (tools/train/README.md, "
+            "\"Session 11\"); on one machine the command repeats its files bit for bit.")
 
 
 def main(argv=None):

@@ -128,3 +128,20 @@ def test_a_seed_group_with_every_member_exported_gets_its_ensemble_scored(tmp_pa
     assert scored == ["ncbi-v200t-traindev-s14"] and len(built) == 1
     runs_section(runs, tmp_path / "conll", out, rescore=True)
     assert len(scored) == 6 and len(built) == 2
+
+
+def test_reproduction_sentence_says_whether_the_last_rebuild_is_the_shipped_file():
+    from tools.train.report import reproduction_sentence
+    shipped, other = "a" * 64, "b" * 64
+    repro = {"command": "bash tools/reproduce.sh", "wallSeconds": 454, "date": "2026-11-26", "cpu": "AMD EPYC, AVX-512",
+             "machine": "x86_64, 2 CPUs", "modelSha256": shipped, "acidevStrictMicroF1": 0.9063}
+    same = reproduction_sentence(repro, shipped)
+    assert "in **8 min** wall time (2026-11-26, AMD EPYC, AVX-512, x86_64, 2 CPUs)" in same
+    assert same.endswith(f"`{shipped[:16]}…`, the shipped file.")
+    differs = reproduction_sentence({**repro, "modelSha256": other, "acidevStrictMicroF1": 0.9037}, shipped)
+    assert f"`{other[:16]}…`, which scores 0.9037 on aci-dev, not the shipped file." in differs
+    assert "Floating-point kernels" in differs
+    # A record from before the CPU and score were kept still reads.
+    old = {k: v for k, v in repro.items() if k not in ("cpu", "acidevStrictMicroF1")}
+    assert "(2026-11-26, x86_64, 2 CPUs); it produced model SHA-256" in reproduction_sentence({**old, "modelSha256": other}, shipped)
+    assert reproduction_sentence(None, shipped) == "Reproduction: `bash tools/reproduce.sh` (not timed yet)."
