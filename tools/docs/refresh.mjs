@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Regenerates the generated parts of the docs after a model or API change: the output block under each package
-// README's quickstart (the README tests compare it with a real run). Run after `npm run build`:
+// README's quickstart (the README tests compare it with a real run), the Results table of docs/ner_clinical.md and
+// the tables it quotes from docs/benchmarks/ner.md (its docs test compares them). Run after `npm run build`:
 //   node tools/docs/refresh.mjs
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { refreshQuotedTables } from "@kindling/fixtures/quoted-tables";
 
 const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const tsx = join(repo, "node_modules", ".bin", "tsx");
@@ -37,7 +39,9 @@ const doc = readFileSync(docPath, "utf8");
 const [head, rest] = doc.split("## Results");
 const fence = rest.indexOf("```bash\n");
 const close = rest.indexOf("```", fence + 8);
-const updatedDoc = `${head}## Results${rest.slice(0, fence)}\`\`\`bash\n${table}${rest.slice(close)}`;
+const withResults = `${head}## Results${rest.slice(0, fence)}\`\`\`bash\n${table}${rest.slice(close)}`;
+// ... and its Benchmarking tables, as the last report wrote them.
+const updatedDoc = refreshQuotedTables(withResults, readFileSync(join(repo, "docs", "benchmarks", "ner.md"), "utf8"));
 if (updatedDoc !== doc) {
   writeFileSync(docPath, updatedDoc);
   console.log(`updated ${docPath}`);

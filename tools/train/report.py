@@ -261,6 +261,17 @@ def token_table(rep):
     return "\n".join(rows)
 
 
+def selection_phrase(manifest):
+    """How the shipped model was chosen on aci-dev: its epoch, and its seed when `select_run` chose among seeds."""
+    epoch = manifest["metrics"].get("epoch")
+    seeds = manifest["training"].get("seedSelection")
+    if not seeds:
+        return f"selected on aci-dev (epoch {epoch})"
+    scores = " / ".join(f"{c['devStrictMicroF1']:.4f}" for c in seeds["candidates"])
+    tried = ", ".join(str(c["seed"]) for c in seeds["candidates"])
+    return f"selected on aci-dev (epoch {epoch}; seed {seeds['chosenSeed']} of seeds {tried}, which scored {scores})"
+
+
 def reproduction_sentence(repro, sha):
     """What docs/benchmarks/reproduce.json says about the last `tools/reproduce.sh` run and the shipped model `sha`."""
     if not repro:
@@ -272,10 +283,10 @@ def reproduction_sentence(repro, sha):
     if repro["modelSha256"] == sha:
         return text + ", the shipped file."
     f1 = repro.get("acidevStrictMicroF1")
-    return (text + (f", which scores {f1:.4f} on aci-dev" if f1 is not None else "") + ", not the shipped file. The "
-            "shipped file came from an earlier run of the same command. Floating-point kernels (OpenBLAS, oneDNN) "
-            "differ between CPUs in the last bits, so on another CPU training takes another path (tools/train/README.md, "
-            "\"Session 11\"); on one machine the command repeats its files bit for bit.")
+    return (text + (f", which scores {f1:.4f} on aci-dev" if f1 is not None else "") + ", not the shipped file: "
+            "training took another path than where the shipped file was built. The command pins the floating-point "
+            "kernels and threads that differ between CPUs; tools/train/README.md, \"Reproducibility\", says what it "
+            "pins and what it cannot.")
 
 
 def main(argv=None):
@@ -322,8 +333,8 @@ def main(argv=None):
         f"Python {platform.python_version()}", "",
         f"Model: `models/ner_clinical_open/model.onnx`, SHA-256 `{sha}`; trained on {training}; "
         f"{manifest['training']['profile']} profile, partial-label CRF: {manifest['training']['partialLabels']}, "
-        f"fine-tuned vectors: {manifest['training'].get('tunedEmbeddings')}; selected on aci-dev (epoch "
-        f"{manifest['metrics'].get('epoch')}), so aci-dev figures are slightly optimistic.", "",
+        f"fine-tuned vectors: {manifest['training'].get('tunedEmbeddings')}; {selection_phrase(manifest)}, so aci-dev "
+        "figures are slightly optimistic.", "",
         reproduction_sentence(repro, sha),
         "",
         "Scores come from the exported files alone (ONNX Runtime + Viterbi); `tools/parity` shows the TypeScript "

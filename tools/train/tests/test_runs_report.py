@@ -139,9 +139,18 @@ def test_reproduction_sentence_says_whether_the_last_rebuild_is_the_shipped_file
     assert "in **8 min** wall time (2026-11-26, AMD EPYC, AVX-512, x86_64, 2 CPUs)" in same
     assert same.endswith(f"`{shipped[:16]}…`, the shipped file.")
     differs = reproduction_sentence({**repro, "modelSha256": other, "acidevStrictMicroF1": 0.9037}, shipped)
-    assert f"`{other[:16]}…`, which scores 0.9037 on aci-dev, not the shipped file." in differs
-    assert "Floating-point kernels" in differs
+    assert f"`{other[:16]}…`, which scores 0.9037 on aci-dev, not the shipped file:" in differs
+    assert "pins the floating-point kernels" in differs
     # A record from before the CPU and score were kept still reads.
     old = {k: v for k, v in repro.items() if k not in ("cpu", "acidevStrictMicroF1")}
     assert "(2026-11-26, x86_64, 2 CPUs); it produced model SHA-256" in reproduction_sentence({**old, "modelSha256": other}, shipped)
     assert reproduction_sentence(None, shipped) == "Reproduction: `bash tools/reproduce.sh` (not timed yet)."
+
+
+def test_selection_phrase_names_the_epoch_and_the_seeds_it_chose_among():
+    from tools.train.report import selection_phrase
+    plain = {"metrics": {"epoch": 27}, "training": {"seed": 13}}
+    assert selection_phrase(plain) == "selected on aci-dev (epoch 27)"
+    chosen = {"metrics": {"epoch": 23}, "training": {"seed": 15, "seedSelection": {"chosenSeed": 15, "candidates": [
+        {"seed": 13, "devStrictMicroF1": 0.9016, "bestEpoch": 26}, {"seed": 15, "devStrictMicroF1": 0.9068, "bestEpoch": 23}]}}}
+    assert selection_phrase(chosen) == "selected on aci-dev (epoch 23; seed 15 of seeds 13, 15, which scored 0.9016 / 0.9068)"
