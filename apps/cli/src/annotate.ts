@@ -14,7 +14,7 @@ import {
   type BatchModel,
   type RowError,
 } from "@kindling/duckdb";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { duckdbIds } from "./ids.js";
@@ -175,6 +175,25 @@ export function planRun(options: AnnotateTableOptions): RunPlan {
 }
 
 /**
+ * Refuses an --output or --errors that is the input file (or a link to it), or both the same file: the output is
+ * renamed over it at the end, so a typo would replace the notes. A DuckDB output may be the input database: its
+ * chunks go to a table of their own.
+ */
+async function checkNothingOverwritesTheInput(plan: RunPlan, errors: string | undefined): Promise<void> {
+  const identity = async (path: string | undefined) => {
+    if (path === undefined || path === "-") return undefined;
+    const s = await stat(path).catch(() => undefined);
+    return s?.isFile() ? `${s.dev}:${s.ino}` : undefined; // /dev/null may take both outputs
+  };
+  const input = await identity(plan.input.path);
+  const output = plan.output.format === "duckdb" && plan.input.format === "duckdb" ? undefined : await identity(plan.output.path);
+  const errorsFile = await identity(errors);
+  if (input !== undefined && output === input) throw new UsageError(`--output ${plan.output.path} is the input file: writing it would replace the notes`);
+  if (input !== undefined && errorsFile === input) throw new UsageError(`--errors ${errors} is the input file: writing it would replace the notes`);
+  if (errorsFile !== undefined && errorsFile === output) throw new UsageError(`--errors ${errors} and --output ${plan.output.path} are the same file`);
+}
+
+/**
  * A table of notes through the pipeline, streamed in batches. JSON lines and Arrow outputs are written batch by
  * batch as the run goes (to a temporary file renamed into place at the end, or to stdout); DuckDB, Parquet and CSV
  * outputs go through @kindling/duckdb's staged tables. Ends with a one-line summary on stderr.
@@ -183,6 +202,7 @@ export async function annotateTable(options: AnnotateTableOptions, io: Io): Prom
   const started = performance.now();
   const plan = planRun(options);
   await checkInputFile(plan.input);
+  await checkNothingOverwritesTheInput(plan, options.errors);
   const records = RECORDS[options.pipeline];
   const model = new RunModel(options);
   let summary: AnnotateSummary;
@@ -328,7 +348,7 @@ async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: Ann
 async function exportChunks(connection: Awaited<ReturnType<DuckDBInstance["connect"]>>, table: string, format: OutputFormat, file: AtomicFile, options: AnnotateTableOptions, io: Io) {
   await file.release();
   const copyOptions = format === "parquet" ? "FORMAT parquet" : "FORMAT csv, HEADER true";
-  await connection.run(`COPY (SELECT * FROM ${sqlIdentifier(table)} ORDER BY rowid) TO ${sqlString(file.tempPath)} (${copyOptions})`);
+  await connection.run(`COPY (SELECT * FROM ${sqlIdentifier(table)} ORDER BY rowid) TO ${sqlString(file.writePath)} (${copyOptions})`);
   const errorsTable = `${table}_errors`;
   const idType = String((await connection.runAndReadAll(`SELECT column_type FROM (DESCRIBE ${sqlIdentifier(errorsTable)}) WHERE column_name = 'id'`)).getRowsJS()[0]![0]);
   const ids = duckdbIds(idType);

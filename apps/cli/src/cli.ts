@@ -98,7 +98,7 @@ export function buildProgram(io: Io = processIo): Command {
       "Annotate clinical text with the model card's NER pipeline (shipped open models embeddings_clinical_open and ner_clinical_open). " +
         "Give exactly one of: --text, --file, or an input table.",
     )
-    .argument("[input]", 'a table of notes: .jsonl/.ndjson, .csv, .parquet (optionally .gz), .duckdb, or "-" for an Arrow stream on stdin')
+    .argument("[input]", 'a table of notes: .jsonl/.ndjson/.json or .csv/.tsv (each also gzipped, e.g. .csv.gz), .parquet, .duckdb/.db, .arrow/.arrows, or "-" for an Arrow stream on stdin')
     .argument("[output]", 'where the output goes, as --output ("-": stdout)')
     .option("-t, --text <text>", "the text to annotate")
     .option("-f, --file <path>", "read one text from a file (UTF-8)")

@@ -3,8 +3,8 @@ import { Float64, Int32, RecordBatch, RecordBatchStreamWriter, Table, Utf8, vect
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import { createWriteStream } from "node:fs";
-import { open, rename, rm, type FileHandle } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { lstat, open, readlink, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import type { IdFormat } from "./ids.js";
 import type { Io } from "./io.js";
 import type { ChunkRecord } from "./records.js";
@@ -31,20 +31,28 @@ export function outputFormatOf(path: string | undefined): OutputFormat {
 
 /**
  * A file written under a temporary name beside its final path and renamed into place on `commit`: a failed or
- * interrupted run never leaves a half-written output (rename within one directory is atomic).
+ * interrupted run never leaves a half-written output (rename within one directory is atomic). A symlink is followed,
+ * so the file it points to is replaced, not the link. A FIFO, device or socket (`/dev/stdout`, a named pipe) cannot
+ * be replaced by a rename (as root, `/dev/null` would become a plain file): it is written directly, as the run goes.
  */
 export class AtomicFile {
   private constructor(
     readonly path: string,
-    readonly tempPath: string,
+    /** Where writers write: the temporary file, or the special file itself. */
+    readonly writePath: string,
     private readonly handle: FileHandle,
+    private readonly direct: boolean,
   ) {}
 
-  /** Creates the temporary file now, so an unwritable --output fails before any note is read. */
+  /** Opens the file to write now, so an unwritable --output fails before any note is read. */
   static async create(path: string, what = "--output"): Promise<AtomicFile> {
-    const tempPath = join(dirname(path), `.${basename(path)}.kindling-${process.pid}-${Date.now().toString(36)}.tmp`);
     try {
-      return new AtomicFile(path, tempPath, await open(tempPath, "w"));
+      const target = await writeTarget(path);
+      const existing = await stat(target).catch(() => undefined);
+      if (existing?.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+      if (existing && !existing.isFile()) return new AtomicFile(path, target, await open(target, "w"), true);
+      const tempPath = join(dirname(target), `.${basename(target)}.kindling-${process.pid}-${Date.now().toString(36)}.tmp`);
+      return new AtomicFile(target, tempPath, await open(tempPath, "w"), false);
     } catch (e) {
       throw new Error(`cannot write ${what} ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
@@ -54,20 +62,32 @@ export class AtomicFile {
     return this.handle.write(text);
   }
 
-  /** The temporary file's handle closed, for writers that open the temporary path themselves (DuckDB's COPY). */
+  /** The handle closed, for writers that open `writePath` themselves (DuckDB's COPY, a write stream). */
   async release(): Promise<void> {
     await this.handle.close().catch(() => {});
   }
 
   async commit(): Promise<void> {
     await this.release();
-    await rename(this.tempPath, this.path);
+    if (!this.direct) await rename(this.writePath, this.path);
   }
 
+  /** Drops the temporary file; what went to a special file is out already. */
   async abort(): Promise<void> {
     await this.release();
-    await rm(this.tempPath, { force: true });
+    if (!this.direct) await rm(this.writePath, { force: true });
   }
+}
+
+/** The file a write to `path` should replace: itself, or what a symlink (even one to a file not made yet) names. */
+async function writeTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  const link = await lstat(path).catch(() => undefined);
+  return link?.isSymbolicLink() ? resolve(dirname(path), await readlink(path)) : path;
 }
 
 /** One input row's id and the records (JSON line objects) made from its annotations. */
@@ -131,7 +151,7 @@ function chunkBatch(rows: readonly RowRecords[], ids: IdFormat): RecordBatch {
 export async function arrowChunkSink(path: string | undefined, ids: IdFormat, io: Io): Promise<RecordSink> {
   const file = path === undefined || path === "-" ? undefined : await AtomicFile.create(path);
   await file?.release();
-  const fileStream = file ? createWriteStream(file.tempPath) : undefined;
+  const fileStream = file ? createWriteStream(file.writePath) : undefined;
   const destination = fileStream ?? io.stdout ?? process.stdout;
   const writer = new RecordBatchStreamWriter();
   let wroteBatch = false;
@@ -151,13 +171,13 @@ export async function arrowChunkSink(path: string | undefined, ids: IdFormat, io
     },
     commit: async () => {
       await finish();
-      if (file) await rename(file.tempPath, file.path);
+      await file?.commit();
     },
     // On stdout, no end-of-stream marker: the reader must see a truncated stream, not a complete-looking one.
     abort: async () => {
       if (!file) return;
       await finish().catch(() => {});
-      await rm(file.tempPath, { force: true });
+      await file.abort();
     },
   };
 }

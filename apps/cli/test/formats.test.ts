@@ -4,8 +4,8 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { BatchModel } from "@kindling/duckdb";
 import { RecordBatchReader, RecordBatchStreamWriter, tableFromArrays, type RecordBatch } from "apache-arrow";
-import { spawn } from "node:child_process";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { lstat, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -231,6 +231,51 @@ describe("kindling annotate: bad input and failed runs", async () => {
     const duckdb = join(dir, "crash.duckdb");
     await expect(inProcess({ input, output: duckdb, model: crashing })).rejects.toThrow(/model crashed/);
     expect(await query(duckdb, "SELECT table_name FROM information_schema.tables")).toEqual([]);
+  });
+
+  it("writes through a symlink into the file it points to, and into a named pipe as the run goes, leaving both in place", async () => {
+    const input = await writeJsonl(join(dir, "special.jsonl"), NOTES);
+    const expected = (await run(["annotate", input, "--id-column", "id"])).out.join("\n") + "\n";
+    const real = join(dir, "real-chunks.jsonl");
+    const link = join(dir, "link-chunks.jsonl");
+    await symlink(real, link);
+    expect((await run(["annotate", input, "--id-column", "id", "--output", link])).code).toBe(0);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, "utf8")).toBe(expected);
+
+    // A rename would replace the pipe with a plain file its reader never sees (as root, /dev/null too).
+    const fifo = join(dir, "chunks.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const received = readFile(fifo, "utf8");
+    expect((await run(["annotate", input, "--id-column", "id", "--output", fifo, "--errors", fifo.replace(".fifo", "-errors.jsonl")])).code).toBe(0);
+    expect(await received).toBe(expected);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+  });
+
+  it("refuses an --output or --errors that is the input file, or a link to it, and leaves the notes as they were", async () => {
+    const input = await writeJsonl(join(dir, "precious.jsonl"), NOTES);
+    const before = await readFile(input, "utf8");
+    const link = join(dir, "precious-link.jsonl");
+    await symlink(input, link);
+    for (const [args, message] of [
+      [["--output", input], `--output ${input} is the input file: writing it would replace the notes`],
+      [["--output", link], `--output ${link} is the input file: writing it would replace the notes`],
+      [["--errors", input, "--output", join(dir, "precious-out.jsonl")], `--errors ${input} is the input file: writing it would replace the notes`],
+      [["--output", join(dir, "precious.csv"), "--errors", join(dir, "precious.csv")], undefined],
+    ] as const) {
+      const result = await run(["annotate", input, "--id-column", "id", ...args]);
+      if (message === undefined) {
+        // Not yet existing files cannot be compared; once one exists, the second run sees the clash.
+        expect(result.code).toBe(0);
+        const again = await run(["annotate", input, "--id-column", "id", ...args]);
+        expect(again.code).toBe(2);
+        expect(again.err.join("\n")).toContain(`--errors ${args[3]} and --output ${args[1]} are the same file`);
+      } else {
+        expect(result.code).toBe(2);
+        expect(result.err.join("\n")).toContain(message);
+      }
+    }
+    expect(await readFile(input, "utf8")).toBe(before);
   });
 
   it("hands the model --batch-size notes at a time (the model is replaceable: a worker pool goes there)", async () => {

@@ -147,12 +147,24 @@ export class NoteReader {
     if (batch.texts.length > 0) yield batch;
   }
 
-  /** Rows the source's reader refused (see `QuerySource.rejectedRows`); ask after `batches` is done. */
+  /**
+   * Rows the source's reader refused (see `QuerySource.rejectedRows`); ask after `batches` is done. Without an id
+   * column a refused row throws instead: the notes are numbered as the reader yields them, so every note after it
+   * would carry the number of the one before it in the file, and chunks would land on the wrong notes.
+   */
   async rejectedRows(): Promise<readonly RejectedRow[]> {
     const { source } = this;
     if ("table" in source || !source.rejectedRows) return [];
     const reader = source.rejectedRows;
-    return this.run(() => reader(this.connection));
+    const rejected = await this.run(() => reader(this.connection));
+    if (rejected.length > 0 && !this.hasIdColumn) {
+      throw new SourceError(
+        `${rejected[0]!.message}${rejected.length > 1 ? ` (and ${rejected.length - 1} more)` : ""}. Without an id column the ` +
+          "notes are numbered in reading order, so the notes after a refused line would get the wrong numbers: fix the " +
+          "line, or name an id column (idColumn; --id-column in the CLI)",
+      );
+    }
+    return rejected;
   }
 
   /** DuckDB hands JSON values over as their JSON text; a JSON text column can hold anything JSON can. */

@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { annotateTable, csvSource, DEFAULT_MAX_TEXT_LENGTH, jsonSource, parquetSource, SourceError, sqlString, type AnnotateTableOptions, type BatchModel, type NoteSource } from "../src/index.js";
+import { annotateTable, csvSource, DEFAULT_MAX_TEXT_LENGTH, jsonSource, NoteReader, parquetSource, SourceError, sqlString, type AnnotateTableOptions, type BatchModel, type NoteSource, type RowError } from "../src/index.js";
 import { openDatabase, rows, tableNames, tempDir } from "./helpers.js";
 import { nerPipeline } from "./pipeline.js";
 
@@ -117,6 +117,41 @@ describe("annotateTable on bad input", async () => {
     expect(summary).toMatchObject({ notes: 2, errors: 3 });
   });
 
+  it("fails a CSV without an id column that has a refused line, leaving no table: the later notes' numbers would be off", async () => {
+    const path = join(dir, "shift.csv");
+    await writeFile(path, ["text,source", `"${PAIN}",a`, '"Fever.",b,EXTRA', `"${MASS}",c`].join("\n") + "\n");
+    const before = await tableNames(connection);
+    const run = annotate(csvSource(path, { varcharColumns: ["text"] }), { idColumn: undefined });
+    await expect(run).rejects.toThrow(SourceError);
+    await expect(run).rejects.toThrow(`${path} line 3: TOO MANY COLUMNS: Expected Number of Columns: 2 Found: 3. Without an id column`);
+    expect(await tableNames(connection)).toEqual(before);
+    // With an id column the refused line is an error record and the other notes keep their ids.
+    await writeFile(path, ["id,text", `1,"${PAIN}"`, '2,"Fever.",EXTRA', `3,"${MASS}"`].join("\n") + "\n");
+    expect((await annotate(csvSource(path, { varcharColumns: ["text"] }))).chunks).toEqual({ "1": await chunksOf(PAIN), "3": await chunksOf(MASS) });
+  });
+
+  it("reads types from every line, not a sample: a late number in a JSON text field is an error, a late text id in a CSV is kept", async () => {
+    // DuckDB's sniffers sample ~20,000 rows by default; what comes after would be cast (42 -> "42") or refused.
+    const early = Array.from({ length: 25_000 }, (_, i) => i);
+    const jsonl = join(dir, "late.jsonl");
+    await writeFile(jsonl, [...early.map((id) => JSON.stringify({ id, text: "Chest pain." })), JSON.stringify({ id: "A999", text: 42 })].join("\n") + "\n");
+    const csv = join(dir, "late.csv");
+    await writeFile(csv, ["id,text", ...early.map((id) => `${id},Chest pain.`), "A999,Fever."].join("\n") + "\n");
+    const read = async (source: NoteSource) => {
+      const reader = await NoteReader.open(connection, source, { idColumn: "id", textColumn: "text", batchRows: 100_000, maxTextLength: DEFAULT_MAX_TEXT_LENGTH });
+      const errors: RowError[] = [];
+      const ids: unknown[] = [];
+      for await (const batch of reader.batches((e) => errors.push(e))) ids.push(...batch.ids);
+      return { idType: reader.idColumn.type, ids, errors, rejected: await reader.rejectedRows() };
+    };
+    const fromJson = await read(jsonSource(jsonl));
+    expect(fromJson.errors).toEqual([{ id: '"A999"', row: 25_000, message: 'text column "text" holds a number (42), expected a string or null' }]);
+    expect(fromJson.ids).toHaveLength(25_000);
+    const fromCsv = await read(csvSource(csv, { varcharColumns: ["text"] }));
+    expect(fromCsv).toMatchObject({ idType: "VARCHAR", errors: [], rejected: [] });
+    expect(fromCsv.ids.at(-1)).toBe("A999");
+  });
+
   it("fails on invalid UTF-8 in JSON lines and Parquet, naming the file and the line or value, leaving no table", async () => {
     const jsonl = join(dir, "bad.jsonl");
     await writeFile(jsonl, Buffer.from(`{"id":1,"text":"${PAIN}"}\n{"id":2,"text":"bad \xff bytes"}\n`, "latin1"));
@@ -138,12 +173,12 @@ describe("annotateTable on bad input", async () => {
     const early = join(dir, "early.jsonl");
     await writeFile(early, [good(1), good(2), `{"id": 3 "text": "no comma"}`, good(4)].join("\n") + "\n");
     await expect(annotate(jsonSource(early))).rejects.toThrow(new RegExp(`^${early}: cannot read it: line 3: malformed JSON: Expected ','`));
-    // Past the rows DuckDB samples for the schema: the failure comes while reading, not while describing.
-    const late = join(dir, "late.jsonl.gz");
+    // Past the ~20,000 rows DuckDB samples by default: the whole file is read for the schema, so it fails as early.
+    const late = join(dir, "late-bad.jsonl.gz");
     const lines = Array.from({ length: 30_000 }, (_, i) => good(i + 1));
     lines[25_000] = `{"id": 25001, "text": "unterminated}`;
     await writeFile(late, gzipSync(lines.join("\n") + "\n"));
-    await expect(annotate(jsonSource(late))).rejects.toThrow(new RegExp(`^${late}: (reading on from row \\d+: )?line 25001: malformed JSON: Unterminated string`));
+    await expect(annotate(jsonSource(late))).rejects.toThrow(new RegExp(`^${late}: cannot read it: line 25001: malformed JSON: Unterminated string`));
   });
 
   it("allows duplicate ids: each row is a note of its own", async () => {
