@@ -17,6 +17,7 @@ import {
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { removeIfInterrupted } from "./cleanup.js";
 import { duckdbIds } from "./ids.js";
 import { checkInputFile, DUCKDB_CONFIG, duckdbSource, formatOf, openNoteInput, type InputFormat, type InputOptions } from "./input.js";
 import type { Io } from "./io.js";
@@ -289,6 +290,7 @@ async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: Ann
   const { format, path } = plan.output;
   const file = format === "duckdb" ? undefined : await AtomicFile.create(path!);
   const scratch = file ? await mkdtemp(join(tmpdir(), "kindling-")) : undefined;
+  const forgetScratch = scratch ? removeIfInterrupted(scratch) : () => {};
   const database = scratch ? join(scratch, "chunks.duckdb") : path!;
   const table = plan.output.table ?? "chunks";
   try {
@@ -341,6 +343,7 @@ async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: Ann
     throw e;
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });
+    forgetScratch();
   }
 }
 

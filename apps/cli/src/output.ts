@@ -5,6 +5,7 @@ import { finished } from "node:stream/promises";
 import { createWriteStream } from "node:fs";
 import { lstat, open, readlink, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { removeIfInterrupted } from "./cleanup.js";
 import type { IdFormat } from "./ids.js";
 import type { Io } from "./io.js";
 import type { ChunkRecord } from "./records.js";
@@ -42,7 +43,12 @@ export class AtomicFile {
     readonly writePath: string,
     private readonly handle: FileHandle,
     private readonly direct: boolean,
-  ) {}
+  ) {
+    this.forget = direct ? () => {} : removeIfInterrupted(writePath);
+  }
+
+  /** Stops removing the temporary file on an interrupt: it has been renamed or removed. */
+  private readonly forget: () => void;
 
   /** Opens the file to write now, so an unwritable --output fails before any note is read. */
   static async create(path: string, what = "--output"): Promise<AtomicFile> {
@@ -70,12 +76,14 @@ export class AtomicFile {
   async commit(): Promise<void> {
     await this.release();
     if (!this.direct) await rename(this.writePath, this.path);
+    this.forget();
   }
 
   /** Drops the temporary file; what went to a special file is out already. */
   async abort(): Promise<void> {
     await this.release();
     if (!this.direct) await rm(this.writePath, { force: true });
+    this.forget();
   }
 }
 

@@ -5,7 +5,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import type { BatchModel } from "@kindling/duckdb";
 import { RecordBatchReader, RecordBatchStreamWriter, tableFromArrays, type RecordBatch } from "apache-arrow";
 import { execFileSync, spawn } from "node:child_process";
-import { lstat, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -277,6 +277,27 @@ describe("kindling annotate: bad input and failed runs", async () => {
     }
     expect(await readFile(input, "utf8")).toBe(before);
   });
+
+  it("removes its temporary output and scratch database when interrupted, and dies of the signal", async () => {
+    const notes = Array.from({ length: 20_000 }, (_, i) => ({ id: i, text: NOTES[0]!.text }));
+    const input = await writeJsonl(join(dir, "interrupted.jsonl"), notes);
+    for (const name of ["interrupted-out.jsonl", "interrupted-out.parquet"]) {
+      const scratch = await mkdtemp(join(dir, "tmpdir-"));
+      const child = spawn(process.execPath, [BIN, "annotate", input, "--id-column", "id", "--workers", "1", "--output", join(dir, name)], {
+        env: { ...process.env, TMPDIR: scratch },
+        stdio: "ignore",
+      });
+      const exited = new Promise<NodeJS.Signals | null>((done) => child.on("exit", (_code, signal) => done(signal)));
+      // Interrupt once the temporary output exists, and for Parquet the scratch database in TMPDIR too.
+      const started = async () =>
+        (await readdir(dir)).some((f) => f.startsWith(`.${name}.kindling-`)) && (name.endsWith(".jsonl") || (await readdir(scratch)).length > 0);
+      while (!(await started())) await new Promise((r) => setTimeout(r, 20));
+      child.kill("SIGINT");
+      expect(await exited).toBe("SIGINT");
+      expect((await readdir(dir)).filter((f) => f.includes(name))).toEqual([]);
+      expect(await readdir(scratch)).toEqual([]);
+    }
+  }, 60_000);
 
   it("hands the model --batch-size notes at a time (the model is replaceable: a worker pool goes there)", async () => {
     const sizes: number[] = [];
