@@ -1,5 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { csvSource, jsonSource, NoteReader, parquetSource, sqlIdentifier, sqlString, type NoteBatch, type NoteSource, type RejectedRow, type RowError } from "@kindling/duckdb";
+import { csvSource, jsonSource, NoteReader, parquetSource, SourceError, sqlIdentifier, sqlString, type NoteBatch, type NoteSource, type RejectedRow, type RowError } from "@kindling/duckdb";
 import { DataType, RecordBatchReader, type RecordBatch, type Vector } from "apache-arrow";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -136,7 +136,8 @@ class DuckDBNoteInput implements NoteInput {
     } catch (e) {
       connection.closeSync();
       instance.closeSync();
-      throw e;
+      // A table of the database file opened here is named by the table alone: say which file.
+      throw options.format === "duckdb" && e instanceof SourceError ? new SourceError(`${options.path}: ${e.message}`, { cause: e }) : e;
     }
   }
 

@@ -210,7 +210,9 @@ async function describeColumns(connection: DuckDBConnection, source: NoteSource)
 async function sourceFailure(source: NoteSource, error: Error, context?: string): Promise<SourceError> {
   const explained = "table" in source ? undefined : await source.explainFailure?.(error);
   const prefix = describeSource(source) + (context ? `: ${context}` : "");
-  return new SourceError(`${prefix}: ${explained ?? error.message}`, { cause: error });
+  // DuckDB's "LINE 1: <our SQL> / caret" tail points into Kindling's query, not the user's data; the cause keeps it.
+  const message = explained ?? error.message.replace(/\n+LINE \d+:[\s\S]*$/, "").replace(/\n/g, " ");
+  return new SourceError(`${prefix}: ${message}`, { cause: error });
 }
 
 /** "a number (42)", "an array ([1,2])": what a value is, for error messages. */
