@@ -2,8 +2,8 @@ import type { RowError } from "@kindling/duckdb";
 import { Float64, Int32, RecordBatch, RecordBatchStreamWriter, Table, Utf8, vectorFromArray, type DataType } from "apache-arrow";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
-import { createWriteStream } from "node:fs";
-import { lstat, open, readlink, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { constants, createWriteStream } from "node:fs";
+import { access, lstat, open, readlink, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { removeIfInterrupted } from "./cleanup.js";
 import type { IdFormat } from "./ids.js";
@@ -37,26 +37,34 @@ export function outputFormatOf(path: string | undefined): OutputFormat {
  * be replaced by a rename (as root, `/dev/null` would become a plain file): it is written directly, as the run goes.
  */
 export class AtomicFile {
+  /** Open until `release`; a special file is opened on the first write, so a pipe's reader sees one writer. */
+  private handle: FileHandle | undefined;
+  /** A writer of its own (DuckDB's COPY, a write stream) opens `writePath` after `release`. */
+  private handedOver = false;
+  /** Stops removing the temporary file on an interrupt: it has been renamed or removed. */
+  private readonly forget: () => void;
+
   private constructor(
     readonly path: string,
     /** Where writers write: the temporary file, or the special file itself. */
     readonly writePath: string,
-    private readonly handle: FileHandle,
+    handle: FileHandle | undefined,
     private readonly direct: boolean,
   ) {
+    this.handle = handle;
     this.forget = direct ? () => {} : removeIfInterrupted(writePath);
   }
 
-  /** Stops removing the temporary file on an interrupt: it has been renamed or removed. */
-  private readonly forget: () => void;
-
-  /** Opens the file to write now, so an unwritable --output fails before any note is read. */
+  /** Opens the file to write now (a special file: checks it is writable), so a bad --output fails before any note is read. */
   static async create(path: string, what = "--output"): Promise<AtomicFile> {
     try {
       const target = await writeTarget(path);
       const existing = await stat(target).catch(() => undefined);
       if (existing?.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
-      if (existing && !existing.isFile()) return new AtomicFile(path, target, await open(target, "w"), true);
+      if (existing && !existing.isFile()) {
+        await access(target, constants.W_OK);
+        return new AtomicFile(path, target, undefined, true);
+      }
       const tempPath = join(dirname(target), `.${basename(target)}.kindling-${process.pid}-${Date.now().toString(36)}.tmp`);
       return new AtomicFile(target, tempPath, await open(tempPath, "w"), false);
     } catch (e) {
@@ -64,26 +72,36 @@ export class AtomicFile {
     }
   }
 
-  write(text: string): Promise<unknown> {
+  async write(text: string): Promise<unknown> {
+    this.handle ??= await open(this.writePath, "w");
     return this.handle.write(text);
   }
 
   /** The handle closed, for writers that open `writePath` themselves (DuckDB's COPY, a write stream). */
   async release(): Promise<void> {
-    await this.handle.close().catch(() => {});
+    this.handedOver = true;
+    await this.close();
   }
 
   async commit(): Promise<void> {
-    await this.release();
+    // A pipe nobody wrote to still needs a writer to come and go, or its reader waits for ever.
+    if (this.direct && !this.handedOver) this.handle ??= await open(this.writePath, "w");
+    await this.close();
     if (!this.direct) await rename(this.writePath, this.path);
     this.forget();
   }
 
   /** Drops the temporary file; what went to a special file is out already. */
   async abort(): Promise<void> {
-    await this.release();
+    await this.close();
     if (!this.direct) await rm(this.writePath, { force: true });
     this.forget();
+  }
+
+  private async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close().catch(() => {});
   }
 }
 

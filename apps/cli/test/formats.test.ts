@@ -253,6 +253,16 @@ describe("kindling annotate: bad input and failed runs", async () => {
     expect((await run(["annotate", input, "--id-column", "id", "--output", fifo, "--errors", fifo.replace(".fifo", "-errors.jsonl")])).code).toBe(0);
     expect(await received).toBe(expected);
     expect((await lstat(fifo)).isFIFO()).toBe(true);
+    // An Arrow stream (written by a stream of its own) and a run with no chunks reach the reader too, and end.
+    const arrowFifo = join(dir, "chunks-arrow.fifo");
+    execFileSync("mkfifo", [arrowFifo]);
+    const arrowBytesRead = readFile(arrowFifo);
+    expect((await run(["annotate", input, "--id-column", "id", "--output-format", "arrow", "--output", arrowFifo])).code).toBe(0);
+    expect((await readArrow(await arrowBytesRead)).rows).toHaveLength(expected.trim().split("\n").length);
+    const empty = await writeJsonl(join(dir, "no-chunks.jsonl"), [{ id: 1, text: "" }]);
+    const nothing = readFile(fifo, "utf8");
+    expect((await run(["annotate", empty, "--id-column", "id", "--output", fifo])).code).toBe(0);
+    expect(await nothing).toBe("");
   });
 
   it("refuses an --output or --errors that is the input file, or a link to it, and leaves the notes as they were", async () => {
