@@ -141,10 +141,47 @@ export function buildProgram(io: Io = processIo): Command {
         await annotateTable({ ...flags, input }, io);
         return;
       }
-      const text = flags.text ?? (await readFile(flags.file!, "utf8"));
+      const text = flags.text ?? (await readUtf8(flags.file!));
       await annotateText(text, flags, io);
     });
   return program;
+}
+
+/** A text file as UTF-8; invalid bytes fail naming the file and the byte, instead of becoming U+FFFD in the note. */
+async function readUtf8(path: string): Promise<string> {
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`${path}: cannot read it (${e.code ?? e.message})`);
+  });
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${path}: not valid UTF-8 at byte ${firstInvalidByte(bytes)}; convert it first (e.g. iconv -f latin1 -t utf-8)`);
+  }
+}
+
+/** Where UTF-8 first breaks: found by bisecting for the shortest invalid prefix (a cut-off last character is not invalid). */
+function firstInvalidByte(bytes: Uint8Array): number {
+  const valid = (length: number) => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, length), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let [good, bad] = [0, bytes.length];
+  while (bad - good > 1) {
+    const mid = (good + bad) >>> 1;
+    if (valid(mid)) good = mid;
+    else bad = mid;
+  }
+  // The byte that broke it may end a sequence that began earlier ("\xE9 " fails at the space): name the lead byte.
+  for (let i = bad - 2; i >= Math.max(0, bad - 4); i--) {
+    const byte = bytes[i]!;
+    if (byte >= 0xc0) return i;
+    if (byte < 0x80) break;
+  }
+  return bad - 1;
 }
 
 /** Runs the CLI and returns the exit code: 0, 1 for a failed run, 2 for a usage error (tests call this directly). */

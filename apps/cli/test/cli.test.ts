@@ -49,6 +49,19 @@ describe("kindling annotate --pipeline tokens", async () => {
     const { out } = await run(["annotate", "--pipeline", "tokens", "--file", path]);
     expect(JSON.parse(out[0]!).tokens).toHaveLength(3);
   });
+
+  it("refuses a --file that is not UTF-8, naming the byte, instead of annotating U+FFFD", async () => {
+    const path = join(dir, "latin1.txt");
+    await writeFile(path, Buffer.from("Caf\xe9 au lait spots. ", "latin1")); // é in Latin-1 is byte 3
+    const result = await run(["annotate", "--file", path]);
+    expect(result.code).toBe(1);
+    expect(result.err).toEqual([`kindling: ${path}: not valid UTF-8 at byte 3; convert it first (e.g. iconv -f latin1 -t utf-8)`]);
+    // A stray continuation byte after a valid 4-byte character is named where it is.
+    await writeFile(path, Buffer.concat([Buffer.from("🙂 ok"), Buffer.from([0x80]), Buffer.from(" fever")]));
+    expect((await run(["annotate", "--file", path])).err[0]).toContain("not valid UTF-8 at byte 7;");
+    const missing = await run(["annotate", "--file", join(dir, "absent.txt")]);
+    expect(missing.err).toEqual([`kindling: ${join(dir, "absent.txt")}: cannot read it (ENOENT)`]);
+  });
 });
 
 describe("kindling usage errors", () => {
