@@ -73,6 +73,8 @@ export class AtomicFile {
   }
 
   async write(text: string): Promise<unknown> {
+    // Reopening with "w" would truncate what the writer it was handed to wrote.
+    if (this.handedOver) throw new Error(`${this.path}: written after release`);
     this.handle ??= await open(this.writePath, "w");
     return this.handle.write(text);
   }
