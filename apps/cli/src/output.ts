@@ -50,9 +50,10 @@ export class AtomicFile {
     readonly writePath: string,
     handle: FileHandle | undefined,
     private readonly direct: boolean,
+    forget: () => void,
   ) {
     this.handle = handle;
-    this.forget = direct ? () => {} : removeIfInterrupted(writePath);
+    this.forget = forget;
   }
 
   /** Opens the file to write now (a special file: checks it is writable), so a bad --output fails before any note is read. */
@@ -63,10 +64,16 @@ export class AtomicFile {
       if (existing?.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
       if (existing && !existing.isFile()) {
         await access(target, constants.W_OK);
-        return new AtomicFile(path, target, undefined, true);
+        return new AtomicFile(path, target, undefined, true, () => {});
       }
       const tempPath = join(dirname(target), `.${basename(target)}.kindling-${process.pid}-${Date.now().toString(36)}.tmp`);
-      return new AtomicFile(target, tempPath, await open(tempPath, "w"), false);
+      // Registered before the file exists, so no interrupt can come between its creation and its registration.
+      const forget = removeIfInterrupted(tempPath);
+      const handle = await open(tempPath, "w").catch((e: unknown) => {
+        forget();
+        throw e;
+      });
+      return new AtomicFile(target, tempPath, handle, false, forget);
     } catch (e) {
       throw new Error(`cannot write ${what} ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }

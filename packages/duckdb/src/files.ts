@@ -19,8 +19,10 @@ export function csvSource(path: string, options: CsvSourceOptions = {}): QuerySo
   const types = options.varcharColumns?.length ? `, types = {${options.varcharColumns.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}` : "";
   return {
     // The CLI needs named columns, and DuckDB's header sniffing is unreliable when every column is text. Types are
-    // sniffed from every line, not a sample: an id "A999" after 20,000 numeric ones would be refused otherwise.
-    query: `SELECT * FROM read_csv(${sqlString(path)}, header = true, store_rejects = true, sample_size = -1${types})`,
+    // sniffed from every line, not a sample: an id "A999" after 20,000 numeric ones would be refused otherwise. A
+    // column is BIGINT or text: ids are copied, never computed with, and DOUBLE would round 12345678901234567890
+    // and print 1 as 1.0.
+    query: `SELECT * FROM read_csv(${sqlString(path)}, header = true, store_rejects = true, sample_size = -1, auto_type_candidates = ['BIGINT', 'VARCHAR']${types})`,
     name: path,
     rejectedRows: (reader) => csvRejects(reader, path),
   };

@@ -150,6 +150,11 @@ describe("annotateTable on bad input", async () => {
     const fromCsv = await read(csvSource(csv, { varcharColumns: ["text"] }));
     expect(fromCsv).toMatchObject({ idType: "VARCHAR", errors: [], rejected: [] });
     expect(fromCsv.ids.at(-1)).toBe("A999");
+    // A CSV column is BIGINT or text, never DOUBLE: an id past 64 bits keeps every digit.
+    await writeFile(csv, ["id,text", "12345678901234567890,Fever.", "7,Chest pain."].join("\n") + "\n");
+    expect(await read(csvSource(csv, { varcharColumns: ["text"] }))).toMatchObject({ idType: "VARCHAR", ids: ["12345678901234567890", "7"] });
+    await writeFile(csv, ["id,text", "1,Fever.", "2,Chest pain."].join("\n") + "\n");
+    expect(await read(csvSource(csv, { varcharColumns: ["text"] }))).toMatchObject({ idType: "BIGINT", ids: [1n, 2n] });
   });
 
   it("fails on invalid UTF-8 in JSON lines and Parquet, naming the file and the line or value, leaving no table", async () => {
