@@ -12,9 +12,10 @@ P=/usr/bin/python3
 seeds=(13 14 15)
 started=$(date +%s)
 
-# The same bytes on any x86-64 CPU with AVX2 and FMA: OpenBLAS, oneDNN and ATen each pick their floating-point
+# The same bytes on other x86-64 CPUs with AVX2 and FMA and the same library versions (training checked under
+# emulation: tools/train/cpu_check.sh): OpenBLAS, oneDNN and ATen each pick their floating-point
 # kernels by CPU (AVX-512 ones where they can), and kernels round sums differently, so unpinned builds differ
-# between CPUs. Pinned to AVX2 they do not; OpenBLAS is held to one thread so the core count cannot matter either.
+# between CPUs. Pinned to AVX2 they should not; OpenBLAS is held to one thread so the core count cannot matter either.
 if ! grep -qw avx2 /proc/cpuinfo 2>/dev/null || ! grep -qw fma /proc/cpuinfo; then
   echo "reproduce.sh: needs an x86-64 CPU with AVX2 and FMA (the kernels the shipped files were built with)" >&2
   exit 1

@@ -21,7 +21,7 @@ import { removeIfInterrupted } from "./cleanup.js";
 import { duckdbIds } from "./ids.js";
 import { checkInputFile, DUCKDB_CONFIG, duckdbSource, formatOf, openNoteInput, type InputFormat, type InputOptions } from "./input.js";
 import type { Io } from "./io.js";
-import { arrowChunkSink, AtomicFile, errorSink, jsonLinesSink, outputFormatOf, type OutputFormat, type RecordSink, type RowRecords } from "./output.js";
+import { arrowChunkSink, AtomicFile, errorSink, jsonLinesSink, outputFormatOf, writeTarget, type OutputFormat, type RecordSink, type RowRecords } from "./output.js";
 import { isCustomModel, loadPipeline, TEXT_COL, type NerModelChoice, type PipelineName } from "./pipelines.js";
 import createPipeline, { type WorkerPipelineOptions } from "./pool-pipeline.js";
 import { NO_PROGRESS, startProgress, wantsProgress, type Progress } from "./progress.js";
@@ -181,10 +181,12 @@ export function planRun(options: AnnotateTableOptions): RunPlan {
  * chunks go to a table of their own.
  */
 async function checkNothingOverwritesTheInput(plan: RunPlan, errors: string | undefined): Promise<void> {
+  // The same inode (hard links too), or the same file to be (two names for one path not made yet).
   const identity = async (path: string | undefined) => {
     if (path === undefined || path === "-") return undefined;
     const s = await stat(path).catch(() => undefined);
-    return s?.isFile() ? `${s.dev}:${s.ino}` : undefined; // /dev/null may take both outputs
+    if (s) return s.isFile() ? `${s.dev}:${s.ino}` : undefined; // /dev/null may take both outputs
+    return await writeTarget(path).catch(() => undefined);
   };
   const input = await identity(plan.input.path);
   const output = plan.output.format === "duckdb" && plan.input.format === "duckdb" ? undefined : await identity(plan.output.path);
@@ -289,7 +291,12 @@ function recordsOf({ ids, batch }: AnnotatedNotes, records: RecordKind): RowReco
 async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: AnnotateTableOptions, io: Io): Promise<AnnotateSummary> {
   const { format, path } = plan.output;
   const file = format === "duckdb" ? undefined : await AtomicFile.create(path!);
-  const scratch = file ? await mkdtemp(join(tmpdir(), "kindling-")) : undefined;
+  const scratch = file
+    ? await mkdtemp(join(tmpdir(), "kindling-")).catch(async (e: unknown) => {
+        await file.abort();
+        throw e;
+      })
+    : undefined;
   const forgetScratch = scratch ? removeIfInterrupted(scratch) : () => {};
   const database = scratch ? join(scratch, "chunks.duckdb") : path!;
   const table = plan.output.table ?? "chunks";
@@ -350,17 +357,24 @@ async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: Ann
 /** COPY of the chunks table into the --output file, and its error records to --errors or stderr. */
 async function exportChunks(connection: Awaited<ReturnType<DuckDBInstance["connect"]>>, table: string, format: OutputFormat, file: AtomicFile, options: AnnotateTableOptions, io: Io) {
   await file.release();
-  const copyOptions = format === "parquet" ? "FORMAT parquet" : "FORMAT csv, HEADER true";
+  // USE_TMP_FILE false: the target is already a temporary file (or a pipe); DuckDB's own tmp_ copy would be one more
+  // file an interrupt could leave behind.
+  const copyOptions = `${format === "parquet" ? "FORMAT parquet" : "FORMAT csv, HEADER true"}, USE_TMP_FILE false`;
   await connection.run(`COPY (SELECT * FROM ${sqlIdentifier(table)} ORDER BY rowid) TO ${sqlString(file.writePath)} (${copyOptions})`);
   const errorsTable = `${table}_errors`;
   const idType = String((await connection.runAndReadAll(`SELECT column_type FROM (DESCRIBE ${sqlIdentifier(errorsTable)}) WHERE column_name = 'id'`)).getRowsJS()[0]![0]);
   const ids = duckdbIds(idType);
   const errors = await errorSink(options.errors, ids, io);
-  const result = await connection.stream(`SELECT id, "row", message FROM ${sqlIdentifier(errorsTable)} ORDER BY rowid`);
-  for await (const rows of result.yieldRows()) {
-    for (const [id, row, message] of rows) errors.write({ id: id ?? null, row: row === null ? null : Number(row), message: String(message) });
+  try {
+    const result = await connection.stream(`SELECT id, "row", message FROM ${sqlIdentifier(errorsTable)} ORDER BY rowid`);
+    for await (const rows of result.yieldRows()) {
+      for (const [id, row, message] of rows) errors.write({ id: id ?? null, row: row === null ? null : Number(row), message: String(message) });
+    }
+    await errors.commit();
+  } catch (e) {
+    await errors.abort();
+    throw e;
   }
-  await errors.commit();
   await file.commit();
 }
 

@@ -153,7 +153,8 @@ async function readUtf8(path: string): Promise<string> {
     throw new Error(`${path}: cannot read it (${e.code ?? e.message})`);
   });
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // ignoreBOM keeps a byte-order mark as U+FEFF, so offsets count it as every other input format does.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new Error(`${path}: not valid UTF-8 at byte ${firstInvalidByte(bytes)}; convert it first (e.g. iconv -f latin1 -t utf-8)`);
   }
@@ -175,13 +176,10 @@ function firstInvalidByte(bytes: Uint8Array): number {
     if (valid(mid)) good = mid;
     else bad = mid;
   }
-  // The byte that broke it may end a sequence that began earlier ("\xE9 " fails at the space): name the lead byte.
-  for (let i = bad - 2; i >= Math.max(0, bad - 4); i--) {
-    const byte = bytes[i]!;
-    if (byte >= 0xc0) return i;
-    if (byte < 0x80) break;
-  }
-  return bad - 1;
+  // The byte that broke it may end a sequence that began earlier ("\xE9 " fails at the space): where the valid
+  // prefix's last, unfinished character starts.
+  const decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, bad - 1), { stream: true });
+  return Math.min(Buffer.byteLength(decoded, "utf8"), bad - 1);
 }
 
 /** Runs the CLI and returns the exit code: 0, 1 for a failed run, 2 for a usage error (tests call this directly). */

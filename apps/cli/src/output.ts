@@ -2,6 +2,7 @@ import type { RowError } from "@kindling/duckdb";
 import { Float64, Int32, RecordBatch, RecordBatchStreamWriter, Table, Utf8, vectorFromArray, type DataType } from "apache-arrow";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
+import { randomBytes } from "node:crypto";
 import { constants, createWriteStream } from "node:fs";
 import { access, lstat, open, readlink, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
@@ -49,7 +50,8 @@ export class AtomicFile {
     /** Where writers write: the temporary file, or the special file itself. */
     readonly writePath: string,
     handle: FileHandle | undefined,
-    private readonly direct: boolean,
+    /** A pipe or device, written as the run goes: nothing to rename, nothing to take back. */
+    readonly direct: boolean,
     forget: () => void,
   ) {
     this.handle = handle;
@@ -58,6 +60,11 @@ export class AtomicFile {
 
   /** Opens the file to write now (a special file: checks it is writable), so a bad --output fails before any note is read. */
   static async create(path: string, what = "--output"): Promise<AtomicFile> {
+    const alias = await fdAlias(path);
+    if (alias !== undefined) {
+      // Opened again, /dev/stdout would truncate a file the shell redirected to (or, renamed over, replace it).
+      throw new Error(`${what} ${path} names file descriptor ${alias}: ${alias === 1 ? 'use "-" for stdout' : alias === 2 ? "leave --errors out for stderr" : "give a file path"}`);
+    }
     try {
       const target = await writeTarget(path);
       const existing = await stat(target).catch(() => undefined);
@@ -66,10 +73,10 @@ export class AtomicFile {
         await access(target, constants.W_OK);
         return new AtomicFile(path, target, undefined, true, () => {});
       }
-      const tempPath = join(dirname(target), `.${basename(target)}.kindling-${process.pid}-${Date.now().toString(36)}.tmp`);
+      const tempPath = join(dirname(target), `.${basename(target)}.kindling-${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
       // Registered before the file exists, so no interrupt can come between its creation and its registration.
       const forget = removeIfInterrupted(tempPath);
-      const handle = await open(tempPath, "w").catch((e: unknown) => {
+      const handle = await open(tempPath, "wx").catch((e: unknown) => {
         forget();
         throw e;
       });
@@ -114,15 +121,37 @@ export class AtomicFile {
   }
 }
 
-/** The file a write to `path` should replace: itself, or what a symlink (even one to a file not made yet) names. */
-async function writeTarget(path: string): Promise<string> {
-  try {
-    return await realpath(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+/**
+ * The file a write to `path` replaces: itself, or what its symlinks name, followed as the kernel would (chains,
+ * relative targets, a last link to a file not made yet).
+ */
+export async function writeTarget(path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return await realpath(current);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+    const link = await lstat(current).catch(() => undefined);
+    const dir = await realpath(dirname(current)).catch(() => dirname(current));
+    if (!link?.isSymbolicLink()) return join(dir, basename(current));
+    current = resolve(dir, await readlink(current));
   }
-  const link = await lstat(path).catch(() => undefined);
-  return link?.isSymbolicLink() ? resolve(dirname(path), await readlink(path)) : path;
+  throw Object.assign(new Error(), { code: "ELOOP" });
+}
+
+/** The file descriptor `path` stands for (/dev/stdout, /dev/fd/3, /proc/self/fd/2, or a link to one), if it does. */
+async function fdAlias(path: string): Promise<number | undefined> {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    const named = /^\/dev\/(?:std(in|out|err)|fd\/(\d+))$|^\/proc\/(?:self|thread-self|\d+)\/fd\/(\d+)$/.exec(current);
+    if (named) return named[1] ? ["in", "out", "err"].indexOf(named[1]) : Number(named[2] ?? named[3]);
+    const link = await lstat(current).catch(() => undefined);
+    if (!link?.isSymbolicLink()) return undefined;
+    current = resolve(dirname(current), await readlink(current));
+  }
+  return undefined;
 }
 
 /** One input row's id and the records (JSON line objects) made from its annotations. */
@@ -187,12 +216,19 @@ export async function arrowChunkSink(path: string | undefined, ids: IdFormat, io
   const file = path === undefined || path === "-" ? undefined : await AtomicFile.create(path);
   await file?.release();
   const fileStream = file ? createWriteStream(file.writePath) : undefined;
+  // A pipe whose reader went away fails with EPIPE: kept here and thrown by the next write, not left unhandled.
+  let streamError: Error | undefined;
+  fileStream?.on("error", (e) => (streamError ??= e));
   const destination = fileStream ?? io.stdout ?? process.stdout;
   const writer = new RecordBatchStreamWriter();
   let wroteBatch = false;
   const pumped = (async () => {
-    for await (const bytes of writer) if (!destination.write(bytes)) await once(destination, "drain");
+    for await (const bytes of writer) {
+      if (streamError) throw streamError;
+      if (!destination.write(bytes)) await Promise.race([once(destination, "drain"), once(destination, "error")]);
+    }
   })();
+  pumped.catch(() => {}); // awaited by finish; a failure also surfaces through streamError
   const finish = async () => {
     if (!wroteBatch) writer.write(chunkBatch([], ids));
     writer.close();
@@ -201,17 +237,20 @@ export async function arrowChunkSink(path: string | undefined, ids: IdFormat, io
   };
   return {
     write: async (rows) => {
+      if (streamError) throw streamError;
       writer.write(chunkBatch(rows, ids));
       wroteBatch = true;
     },
     commit: async () => {
       await finish();
+      if (streamError) throw streamError;
       await file?.commit();
     },
-    // On stdout, no end-of-stream marker: the reader must see a truncated stream, not a complete-looking one.
+    // On stdout or a pipe, no end-of-stream marker: the reader must see a truncated stream, not a complete-looking one.
     abort: async () => {
       if (!file) return;
-      await finish().catch(() => {});
+      if (file.direct) fileStream?.destroy();
+      else await finish().catch(() => {});
       await file.abort();
     },
   };

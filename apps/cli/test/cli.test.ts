@@ -59,6 +59,9 @@ describe("kindling annotate --pipeline tokens", async () => {
     // A stray continuation byte after a valid 4-byte character is named where it is.
     await writeFile(path, Buffer.concat([Buffer.from("🙂 ok"), Buffer.from([0x80]), Buffer.from(" fever")]));
     expect((await run(["annotate", "--file", path])).err[0]).toContain("not valid UTF-8 at byte 7;");
+    // ... and right after a valid 2-byte character (é = C3 A9 at bytes 3-4), not at that character's lead byte.
+    await writeFile(path, Buffer.from([0x63, 0x61, 0x66, 0xc3, 0xa9, 0x80, 0x20, 0x66]));
+    expect((await run(["annotate", "--file", path])).err[0]).toContain("not valid UTF-8 at byte 5;");
     const missing = await run(["annotate", "--file", join(dir, "absent.txt")]);
     expect(missing.err).toEqual([`kindling: ${join(dir, "absent.txt")}: cannot read it (ENOENT)`]);
   });

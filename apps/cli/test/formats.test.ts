@@ -274,21 +274,21 @@ describe("kindling annotate: bad input and failed runs", async () => {
       [["--output", input], `--output ${input} is the input file: writing it would replace the notes`],
       [["--output", link], `--output ${link} is the input file: writing it would replace the notes`],
       [["--errors", input, "--output", join(dir, "precious-out.jsonl")], `--errors ${input} is the input file: writing it would replace the notes`],
-      [["--output", join(dir, "precious.csv"), "--errors", join(dir, "precious.csv")], undefined],
+      // Not made yet, the two are still one file.
+      [["--output", join(dir, "precious.csv"), "--errors", join(dir, "precious.csv")], `--errors ${join(dir, "precious.csv")} and --output ${join(dir, "precious.csv")} are the same file`],
     ] as const) {
       const result = await run(["annotate", input, "--id-column", "id", ...args]);
-      if (message === undefined) {
-        // Not yet existing files cannot be compared; once one exists, the second run sees the clash.
-        expect(result.code).toBe(0);
-        const again = await run(["annotate", input, "--id-column", "id", ...args]);
-        expect(again.code).toBe(2);
-        expect(again.err.join("\n")).toContain(`--errors ${args[3]} and --output ${args[1]} are the same file`);
-      } else {
-        expect(result.code).toBe(2);
-        expect(result.err.join("\n")).toContain(message);
-      }
+      expect(result.code).toBe(2);
+      expect(result.err.join("\n")).toContain(message);
     }
     expect(await readFile(input, "utf8")).toBe(before);
+    expect((await readdir(dir)).filter((f) => f.startsWith("precious.csv"))).toEqual([]);
+    // /dev/stdout opened again would truncate (or, renamed over, replace) the file the shell redirected stdout to.
+    const stdout = await run(["annotate", input, "--id-column", "id", "--output", "/dev/stdout"]);
+    expect(stdout.code).toBe(1);
+    expect(stdout.err.join("\n")).toContain('--output /dev/stdout names file descriptor 1: use "-" for stdout');
+    const stderr = await run(["annotate", input, "--id-column", "id", "--errors", "/dev/stderr"]);
+    expect(stderr.err.join("\n")).toContain("--errors /dev/stderr names file descriptor 2: leave --errors out for stderr");
   });
 
   it("removes its temporary output and scratch database when interrupted, and dies of the signal", async () => {

@@ -103,7 +103,14 @@ export class NoteReader {
           `(cast it in a query source if it holds text: SELECT ..., CAST(${sqlIdentifier(textColumn.name)} AS VARCHAR) AS ${sqlIdentifier(textColumn.name)})`,
       );
     }
-    return new NoteReader(connection, source, options, idColumn ?? ROW_NUMBER_ID, textColumn, idColumn !== undefined);
+    const reader = new NoteReader(connection, source, options, idColumn ?? ROW_NUMBER_ID, textColumn, idColumn !== undefined);
+    if (idColumn === undefined && !("table" in source) && source.rejectedRows) {
+      // Numbered in reading order, a refused line would shift every later note's number: one reading pass first, so
+      // such a source fails before any note is annotated or written (rejectedRows throws).
+      await reader.count();
+      await reader.rejectedRows();
+    }
+    return reader;
   }
 
   /** Number of rows: a full extra pass over the source, so only callers showing an ETA should ask. */
