@@ -30,7 +30,7 @@ describe("refreshQuotedTables", () => {
     "| corpus | model | F1 |", "|---|---|---:|", "| NCBI | a | 0.86 |", "| NCBI | b | 0.85 |", "| BC5 | a | 0.83 |",
   ].join("\n");
 
-  it("takes each quoted row from the first same-header table, by its first cell or first two", () => {
+  it("takes each quoted row from the one same-header table that has it, by its first cell or first two", () => {
     const doc = ["intro | not a table", "## Benchmarking", "| label | F1 |", "|---|---:|", "| TEST | 0.1 |", "",
       "| corpus | model | F1 |", "|---|---|---:|", "| BC5 | a | 0.2 |", "| NCBI | b | 0.3 |"].join("\n");
     expect(refreshQuotedTables(doc, report).split("\n").slice(2)).toEqual(
@@ -41,6 +41,13 @@ describe("refreshQuotedTables", () => {
     const doc = ["## Benchmarking", WHOLE_TABLE, "| corpus | model | F1 |", "|---|---|---:|", "| NCBI | a | 0.1 |", "after"].join("\n");
     expect(refreshQuotedTables(doc, report).split("\n")).toEqual(
       ["## Benchmarking", WHOLE_TABLE, "| corpus | model | F1 |", "|---|---|---:|", "| NCBI | a | 0.86 |", "| NCBI | b | 0.85 |", "| BC5 | a | 0.83 |", "after"]);
+  });
+
+  it("needs the section named where two report tables could be quoted, and then takes that one", () => {
+    const ambiguous = ["## Benchmarking", "| label | F1 |", "|---|---:|", "| PROBLEM | 0.1 |"].join("\n");
+    expect(() => refreshQuotedTables(ambiguous, report)).toThrow("## aci-dev, ## other of docs/benchmarks/ner.md all have this table; name one");
+    const named = ["## Benchmarking", "<!-- from: ## other -->", "| label | F1 |", "|---|---:|", "| PROBLEM | 0.1 |"].join("\n");
+    expect(refreshQuotedTables(named, report).split("\n").at(-1)).toBe("| PROBLEM | 0.35 |");
   });
 
   it("names a quoted row the report no longer has, and a header it never had", () => {
