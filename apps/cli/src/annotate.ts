@@ -21,7 +21,7 @@ import { removeIfInterrupted } from "./cleanup.js";
 import { duckdbIds } from "./ids.js";
 import { checkInputFile, DUCKDB_CONFIG, duckdbSource, formatOf, openNoteInput, type InputFormat, type InputOptions } from "./input.js";
 import type { Io } from "./io.js";
-import { arrowChunkSink, AtomicFile, errorSink, jsonLinesSink, outputFormatOf, writeTarget, type OutputFormat, type RecordSink, type RowRecords } from "./output.js";
+import { arrowChunkSink, AtomicFile, errorSink, jsonLinesSink, outputFormatOf, writeTarget, type ErrorSink, type OutputFormat, type RecordSink, type RowRecords } from "./output.js";
 import { isCustomModel, loadPipeline, TEXT_COL, type NerModelChoice, type PipelineName } from "./pipelines.js";
 import createPipeline, { type WorkerPipelineOptions } from "./pool-pipeline.js";
 import { NO_PROGRESS, startProgress, wantsProgress, type Progress } from "./progress.js";
@@ -312,34 +312,41 @@ async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: Ann
       const source = await duckdbSource(plan.input, connection, database);
       // Opening a reader checks the columns before any model is loaded, and counts the notes for the ETA.
       const reader = await NoteReader.open(connection, source, { ...plan.input, batchRows: plan.input.batchSize });
-      const total = wantsProgress(options.progress, io.progressStream) ? await reader.count() : undefined;
-      const model = await runModel.get();
-      const progress = progressFor(options, io, total, "chunks");
+      // Opened now, so an unwritable --errors fails before the run rather than after it.
+      const errors = file ? await errorSink(options.errors, duckdbIds(reader.idColumn.type), io) : undefined;
       let result;
       try {
-        result = await annotateIntoDuckDB({
-          instance,
-          source,
-          idColumn: plan.input.idColumn,
-          textColumn: plan.input.textColumn,
-          model,
-          modelTextColumn: TEXT_COL,
-          outputs: { chunksTable: table },
-          batchRows: plan.input.batchSize,
-          maxTextLength: plan.input.maxTextLength,
-          ifExists: options.replace ? "replace" : "fail",
-          onProgress: (p) => progress.update({ notes: p.notes, tokens: p.tokens, records: p.chunks }),
-        });
-      } catch (e) {
-        if (e instanceof OutputError && e.existingTables.length > 0) {
-          const tables = e.existingTables.length === 1 ? `table ${e.existingTables[0]} already exists` : `tables ${e.existingTables.join(", ")} already exist`;
-          throw new Error(`${path}: ${tables} (pass --replace to replace ${e.existingTables.length === 1 ? "it" : "them"})`, { cause: e });
+        const total = wantsProgress(options.progress, io.progressStream) ? await reader.count() : undefined;
+        const model = await runModel.get();
+        const progress = progressFor(options, io, total, "chunks");
+        try {
+          result = await annotateIntoDuckDB({
+            instance,
+            source,
+            idColumn: plan.input.idColumn,
+            textColumn: plan.input.textColumn,
+            model,
+            modelTextColumn: TEXT_COL,
+            outputs: { chunksTable: table },
+            batchRows: plan.input.batchSize,
+            maxTextLength: plan.input.maxTextLength,
+            ifExists: options.replace ? "replace" : "fail",
+            onProgress: (p) => progress.update({ notes: p.notes, tokens: p.tokens, records: p.chunks }),
+          });
+        } catch (e) {
+          if (e instanceof OutputError && e.existingTables.length > 0) {
+            const tables = e.existingTables.length === 1 ? `table ${e.existingTables[0]} already exists` : `tables ${e.existingTables.join(", ")} already exist`;
+            throw new Error(`${path}: ${tables} (pass --replace to replace ${e.existingTables.length === 1 ? "it" : "them"})`, { cause: e });
+          }
+          throw e;
+        } finally {
+          progress.stop();
         }
+        if (file) await exportChunks(connection, table, format, file, errors!);
+      } catch (e) {
+        await errors?.abort();
         throw e;
-      } finally {
-        progress.stop();
       }
-      if (file) await exportChunks(connection, table, format, file, options, io);
       return { notes: result.notes, tokens: result.tokens, records: result.chunks, errors: result.errors, seconds: 0 };
     } finally {
       connection.closeSync();
@@ -355,26 +362,17 @@ async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: Ann
 }
 
 /** COPY of the chunks table into the --output file, and its error records to --errors or stderr. */
-async function exportChunks(connection: Awaited<ReturnType<DuckDBInstance["connect"]>>, table: string, format: OutputFormat, file: AtomicFile, options: AnnotateTableOptions, io: Io) {
+async function exportChunks(connection: Awaited<ReturnType<DuckDBInstance["connect"]>>, table: string, format: OutputFormat, file: AtomicFile, errors: ErrorSink) {
   await file.release();
   // USE_TMP_FILE false: the target is already a temporary file (or a pipe); DuckDB's own tmp_ copy would be one more
   // file an interrupt could leave behind.
   const copyOptions = `${format === "parquet" ? "FORMAT parquet" : "FORMAT csv, HEADER true"}, USE_TMP_FILE false`;
   await connection.run(`COPY (SELECT * FROM ${sqlIdentifier(table)} ORDER BY rowid) TO ${sqlString(file.writePath)} (${copyOptions})`);
-  const errorsTable = `${table}_errors`;
-  const idType = String((await connection.runAndReadAll(`SELECT column_type FROM (DESCRIBE ${sqlIdentifier(errorsTable)}) WHERE column_name = 'id'`)).getRowsJS()[0]![0]);
-  const ids = duckdbIds(idType);
-  const errors = await errorSink(options.errors, ids, io);
-  try {
-    const result = await connection.stream(`SELECT id, "row", message FROM ${sqlIdentifier(errorsTable)} ORDER BY rowid`);
-    for await (const rows of result.yieldRows()) {
-      for (const [id, row, message] of rows) errors.write({ id: id ?? null, row: row === null ? null : Number(row), message: String(message) });
-    }
-    await errors.commit();
-  } catch (e) {
-    await errors.abort();
-    throw e;
+  const result = await connection.stream(`SELECT id, "row", message FROM ${sqlIdentifier(`${table}_errors`)} ORDER BY rowid`);
+  for await (const rows of result.yieldRows()) {
+    for (const [id, row, message] of rows) errors.write({ id: id ?? null, row: row === null ? null : Number(row), message: String(message) });
   }
+  await errors.commit();
   await file.commit();
 }
 

@@ -80,6 +80,8 @@ export class AtomicFile {
         forget();
         throw e;
       });
+      // A replaced file keeps its permissions (a 0600 file of chunks from notes must not become world-readable).
+      if (existing) await handle.chmod(existing.mode & 0o7777).catch(() => {});
       return new AtomicFile(target, tempPath, handle, false, forget);
     } catch (e) {
       throw new Error(`cannot write ${what} ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);

@@ -5,7 +5,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import type { BatchModel } from "@kindling/duckdb";
 import { RecordBatchReader, RecordBatchStreamWriter, tableFromArrays, type RecordBatch } from "apache-arrow";
 import { execFileSync, spawn } from "node:child_process";
-import { lstat, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdtemp, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -245,6 +245,10 @@ describe("kindling annotate: bad input and failed runs", async () => {
     expect((await run(["annotate", input, "--id-column", "id", "--output", link])).code).toBe(0);
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readFile(real, "utf8")).toBe(expected);
+    // Replaced, a file keeps its permissions.
+    await chmod(real, 0o600);
+    expect((await run(["annotate", input, "--id-column", "id", "--output", link])).code).toBe(0);
+    expect((await stat(real)).mode & 0o777).toBe(0o600);
 
     // A rename would replace the pipe with a plain file its reader never sees (as root, /dev/null too).
     const fifo = join(dir, "chunks.fifo");
