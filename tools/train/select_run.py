@@ -23,6 +23,8 @@ def best_dev_f1(run: Path) -> tuple[float, int, int]:
     if not path.exists():
         raise SystemExit(f"select_run: {path} is missing: did the run finish?")
     history = json.loads(path.read_text())
+    if not history.get("dev"):
+        raise SystemExit(f"select_run: {run} has no dev score (trained with --dev-source none?): nothing to choose by")
     return (history["dev"]["chunks"]["strict"]["micro"]["f1"], history["bestEpoch"], history["args"]["seed"])
 
 

@@ -49,6 +49,11 @@ def test_an_unfinished_run_or_a_directory_in_the_links_place_is_refused(tmp_path
     unfinished.mkdir()
     with pytest.raises(SystemExit, match="s14/history.json is missing"):
         select_run.select([done, unfinished])
+    no_dev = tmp_path / "s15"
+    no_dev.mkdir()
+    (no_dev / "history.json").write_text(json.dumps({"bestEpoch": None, "args": {"seed": 15}, "dev": None}))
+    with pytest.raises(SystemExit, match="s15 has no dev score"):
+        select_run.select([done, no_dev])
     (tmp_path / "release").mkdir()
     monkeypatch.setattr(sys, "argv", ["select_run", str(done), "--link", str(tmp_path / "release")])
     with pytest.raises(SystemExit, match="is a directory"):
