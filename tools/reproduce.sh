@@ -12,15 +12,8 @@ P=/usr/bin/python3
 seeds=(13 14 15)
 started=$(date +%s)
 
-# The same bytes on other x86-64 CPUs with AVX2 and FMA and the same library versions (training checked under
-# emulation: tools/train/cpu_check.sh): OpenBLAS, oneDNN and ATen each pick their floating-point
-# kernels by CPU (AVX-512 ones where they can), and kernels round sums differently, so unpinned builds differ
-# between CPUs. Pinned to AVX2 they should not; OpenBLAS is held to one thread so the core count cannot matter either.
-if ! grep -qw avx2 /proc/cpuinfo 2>/dev/null || ! grep -qw fma /proc/cpuinfo; then
-  echo "reproduce.sh: needs an x86-64 CPU with AVX2 and FMA (the kernels the shipped files were built with)" >&2
-  exit 1
-fi
-export OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=1 ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2
+# The same bytes on other x86-64 CPUs with AVX2 and FMA and the same library versions: the kernels are pinned.
+source tools/train/pinned-kernels.sh
 
 npm run build >/dev/null
 node tools/corpora/dist/cli.js --out tools/out/conll

@@ -7,7 +7,7 @@
 #   bash tools/train/cpu_check.sh Skylake-Client
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=1 ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2
+source tools/train/pinned-kernels.sh
 cpus=("$@")
 [ ${#cpus[@]} -gt 0 ] || cpus=(Haswell EPYC)
 

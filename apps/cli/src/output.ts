@@ -34,8 +34,9 @@ export function outputFormatOf(path: string | undefined): OutputFormat {
 /**
  * A file written under a temporary name beside its final path and renamed into place on `commit`: a failed or
  * interrupted run never leaves a half-written output (rename within one directory is atomic). A symlink is followed,
- * so the file it points to is replaced, not the link. A FIFO, device or socket (`/dev/stdout`, a named pipe) cannot
- * be replaced by a rename (as root, `/dev/null` would become a plain file): it is written directly, as the run goes.
+ * so the file it points to is replaced, not the link. A FIFO, device or socket (a named pipe, `/dev/null`) cannot be
+ * replaced by a rename (as root, `/dev/null` would become a plain file): it is written directly, as the run goes. A
+ * path naming a file descriptor (`/dev/stdout`) is refused.
  */
 export class AtomicFile {
   /** Open until `release`; a special file is opened on the first write, so a pipe's reader sees one writer. */
@@ -124,34 +125,38 @@ export class AtomicFile {
 }
 
 /**
- * The file a write to `path` replaces: itself, or what its symlinks name, followed as the kernel would (chains,
- * relative targets, a last link to a file not made yet).
+ * `path` (made absolute) and each path its symlinks lead to, in order, as the kernel follows them: a relative target
+ * from the link's real directory. Ends at the first path that is not a link (or not there), or after 40 links.
  */
-export async function writeTarget(path: string): Promise<string> {
-  let current = path;
-  for (let hops = 0; hops < 40; hops++) {
-    try {
-      return await realpath(current);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    }
+async function* linkChain(path: string): AsyncGenerator<string> {
+  let current = resolve(path);
+  for (let links = 0; links <= 40; links++) {
+    yield current;
     const link = await lstat(current).catch(() => undefined);
+    if (!link?.isSymbolicLink()) return;
     const dir = await realpath(dirname(current)).catch(() => dirname(current));
-    if (!link?.isSymbolicLink()) return join(dir, basename(current));
     current = resolve(dir, await readlink(current));
   }
-  throw Object.assign(new Error(), { code: "ELOOP" });
+}
+
+/** The file a write to `path` replaces: the end of its symlink chain (a file not made yet too), without directory links. */
+export async function writeTarget(path: string): Promise<string> {
+  let end = path;
+  for await (const hop of linkChain(path)) end = hop;
+  try {
+    return await realpath(end); // ELOOP past 40 links
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  const dir = await realpath(dirname(end)).catch(() => dirname(end));
+  return join(dir, basename(end));
 }
 
 /** The file descriptor `path` stands for (/dev/stdout, /dev/fd/3, /proc/self/fd/2, or a link to one), if it does. */
 async function fdAlias(path: string): Promise<number | undefined> {
-  let current = resolve(path);
-  for (let hops = 0; hops < 40; hops++) {
-    const named = /^\/dev\/(?:std(in|out|err)|fd\/(\d+))$|^\/proc\/(?:self|thread-self|\d+)\/fd\/(\d+)$/.exec(current);
+  for await (const hop of linkChain(path)) {
+    const named = /^\/dev\/(?:std(in|out|err)|fd\/(\d+))$|^\/proc\/(?:self|thread-self|\d+)\/fd\/(\d+)$/.exec(hop);
     if (named) return named[1] ? ["in", "out", "err"].indexOf(named[1]) : Number(named[2] ?? named[3]);
-    const link = await lstat(current).catch(() => undefined);
-    if (!link?.isSymbolicLink()) return undefined;
-    current = resolve(dirname(current), await readlink(current));
   }
   return undefined;
 }

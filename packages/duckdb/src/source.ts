@@ -77,6 +77,9 @@ function fromClause(source: NoteSource): string {
  * `open` checks the columns before anything is read, so a bad source fails before any output is written.
  */
 export class NoteReader {
+  /** `count`'s answer, once asked. */
+  private rowCount: Promise<number> | undefined;
+
   private constructor(
     private readonly connection: DuckDBConnection,
     readonly source: NoteSource,
@@ -113,10 +116,13 @@ export class NoteReader {
     return reader;
   }
 
-  /** Number of rows: a full extra pass over the source, so only callers showing an ETA should ask. */
+  /**
+   * Number of rows: a full extra pass over the source, so only callers showing an ETA should ask. Counted once: the
+   * pass `open` makes over a CSV without an id column answers a later ask too.
+   */
   async count(): Promise<number> {
-    const result = await this.run(() => this.connection.runAndReadAll(`SELECT count(*) FROM ${fromClause(this.source)}`));
-    return Number(result.getRowsJS()[0]![0]);
+    this.rowCount ??= this.run(() => this.connection.runAndReadAll(`SELECT count(*) FROM ${fromClause(this.source)}`)).then((r) => Number(r.getRowsJS()[0]![0]));
+    return this.rowCount;
   }
 
   /**
