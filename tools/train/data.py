@@ -85,6 +85,11 @@ def collate(items):
     mask = torch.arange(t).unsqueeze(0) < lengths.unsqueeze(1)
     out = {"words": words, "chars": char_ids, "lengths": lengths, "mask": mask, "allowed": allowed,
            "sents": [it["sent"] for it in items]}
+    if "context" in items[0]:  # train.py --charlm: contextual string embeddings beside the word vectors
+        context = torch.zeros((b, t, items[0]["context"].shape[1]))
+        for i, it in enumerate(items):
+            context[i, :len(it["words"])] = it["context"]
+        out["context"] = context
     if "teacher" in items[0]:  # train.py --distill: the teacher's emissions for the same tokens
         teacher = torch.zeros((b, t, k))
         for i, it in enumerate(items):

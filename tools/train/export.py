@@ -23,7 +23,8 @@ OPSET = 17  # highest torch 1.13 exports
 
 def load(ckpt_path):
     ckpt = torch.load(ckpt_path, map_location="cpu")
-    tagger = Tagger(ckpt["char_vocab"], len(ckpt["tags"]), ckpt["embeddings_meta"]["dimension"], **ckpt["config"])
+    dim = ckpt["embeddings_meta"]["dimension"] + (ckpt["charlm"]["dim"] if "charlm" in ckpt else 0)
+    tagger = Tagger(ckpt["char_vocab"], len(ckpt["tags"]), dim, **ckpt["config"])
     tagger.load_state_dict({k[7:]: v for k, v in ckpt["state"].items() if k.startswith("tagger.")})
     crf = CRF(ckpt["tags"])
     crf.load_state_dict({k[4:]: v for k, v in ckpt["state"].items() if k.startswith("crf.")})
@@ -155,12 +156,23 @@ def export_run(ckpt_path, out_dir):
                          case_sensitive=emb_meta["caseSensitive"], dtype=emb_meta["dtype"],
                          source={**emb_meta["source"], "tunedBy": "tools/train/train.py (fine-tuned with the tagger)"})
 
-    onnx_path = out / "model.onnx"
-    to_onnx(tagger, onnx_path, n_chars, dim, max_chars)
-    check = parity(tagger, onnx_path, n_chars, dim, max_chars)
-    fp16_path = out / "model.fp16.onnx"
-    fp16_weights(onnx_path, fp16_path)
-    check16 = parity(tagger, fp16_path, n_chars, dim, max_chars)
+    onnx_path, fp16_path = out / "model.onnx", out / "model.fp16.onnx"
+    contextual = None
+    if "charlm" in ckpt:  # the character LMs run inside the graph, on inputs the runtime builds from the tokens
+        from . import contextual as ctx
+        lms = ctx.CharLMPair(saved=ckpt["charlm"]["lms"])
+        graph = ctx.ContextualTagger(tagger, lms).eval()
+        _, feeds = ctx.sample_feeds(lms, ckpt["char_vocab"], dim, [3, 7], max_chars)
+        ctx.export_onnx(graph, onnx_path, feeds, ["emissions"] + [head_output(n) for n in tagger.heads], OPSET)
+        check = ctx.parity(graph, lms, onnx_path, ckpt["char_vocab"], dim, max_chars)
+        fp16_weights(onnx_path, fp16_path)
+        check16 = ctx.parity(graph, lms, fp16_path, ckpt["char_vocab"], dim, max_chars)
+        contextual = ctx.manifest_section(lms)
+    else:
+        to_onnx(tagger, onnx_path, n_chars, dim, max_chars)
+        check = parity(tagger, onnx_path, n_chars, dim, max_chars)
+        fp16_weights(onnx_path, fp16_path)
+        check16 = parity(tagger, fp16_path, n_chars, dim, max_chars)
 
     trans, start, end = (x.detach().tolist() for x in crf.scores())
     dev = ckpt["dev"]
@@ -174,7 +186,9 @@ def export_run(ckpt_path, out_dir):
         "embeddings": {"storageRef": storage_ref, "dimension": dim, "caseSensitive": emb_meta["caseSensitive"],
                        "oov": "zero vector"},
         "window": {**ckpt["window"], "stitch": "midpoint of each overlap"},
-        "inputs": {"word_vectors": "float32 [B,T,D]", "char_ids": "int64 [B,T,C]", "lengths": "int64 [B]"},
+        "inputs": {"word_vectors": "float32 [B,T,D]", "char_ids": "int64 [B,T,C]", "lengths": "int64 [B]",
+                   **(contextual["inputs"] if contextual else {})},
+        **({"contextualStrings": {k: v for k, v in contextual.items() if k != "inputs"}} if contextual else {}),
         "outputs": {"emissions": "float32 [B,T,K]", **{head_output(n): "float32 [B,T,K]" for n in head_crfs}},
         "heads": {name: {"output": head_output(name), **ckpt["heads"][name],
                          **dict(zip(("transitions", "startTransitions", "endTransitions"),

@@ -40,6 +40,7 @@ class OnnxTagger:
         self.start = np.array(scores["startTransitions"], np.float32)
         self.end = np.array(scores["endTransitions"], np.float32)
         self.tags = scores.get("tags", self.m["tags"])  # a head with labels of its own has its own tags
+        self.lm = self.m.get("contextualStrings")  # character LMs in the graph: their inputs are built here
 
     def _char_ids(self, tok):
         cps = list(tok)  # code points
@@ -62,8 +63,28 @@ class OnnxTagger:
                     wv[b, j] = self.vectors[row]
                 ch[b, j, :len(ids[b][j])] = ids[b][j]
         lengths = np.array([len(s) for s in batch], np.int64)
-        em = self.sess.run([self.output], {"word_vectors": wv, "char_ids": ch, "lengths": lengths})[0]
+        feed = {"word_vectors": wv, "char_ids": ch, "lengths": lengths, **(self._lm_inputs(batch) if self.lm else {})}
+        em = self.sess.run([self.output], feed)[0]
         return [em[b, :len(s)] for b, s in enumerate(batch)]
+
+    def _lm_inputs(self, batch):
+        """Char ids of each sentence's framed text, both ways, and each token's index into them (the manifest's
+        `inputs`), written from the manifest alone as a runtime must."""
+        vocab, boundary, sep = self.lm["charVocab"], self.lm["boundary"], self.lm["tokenSeparator"]
+        texts = [sep.join(s) for s in batch]
+        width, t = max(len(x) for x in texts) + 2, max(len(s) for s in batch)
+        feed = {k: np.zeros((len(batch), width), np.int64) for k in ("lm_chars_fwd", "lm_chars_bwd")}
+        feed.update({k: np.zeros((len(batch), t), np.int64) for k in ("lm_index_fwd", "lm_index_bwd")})
+        for b, (text, toks) in enumerate(zip(texts, batch)):
+            for key, s in (("lm_chars_fwd", text), ("lm_chars_bwd", text[::-1])):
+                framed = boundary + s + boundary
+                feed[key][b, :len(framed)] = [vocab.get(c, vocab["<unk>"]) for c in framed]
+            pos = 0
+            for j, tok in enumerate(toks):
+                feed["lm_index_fwd"][b, j] = pos + len(tok)
+                feed["lm_index_bwd"][b, j] = len(text) - pos
+                pos += len(tok) + len(sep)
+        return feed
 
     def sentence_emissions(self, sentences, batch_size=32):
         """[n, K] emissions per sentence, long ones stitched from the manifest's overlapping windows."""

@@ -57,6 +57,8 @@ class Net(nn.Module):
         vec = self.table(words)
         if self.table.weight.requires_grad:  # keep the OOV row zero: it is what TS feeds for OOV
             vec = vec * (words != oov).unsqueeze(2).float()
+        if "context" in batch:
+            vec = torch.cat([vec, batch["context"]], dim=2)
         return self.tagger(vec, batch["chars"], batch["lengths"], head)
 
 
@@ -71,7 +73,7 @@ def predict(net, items, window, overlap, batch_size=64, head=None):
         order = sorted(range(len(pieces)), key=lambda p: pieces[p][2] - pieces[p][1])
         for a in range(0, len(order), batch_size):
             chunk = [pieces[p] for p in order[a:a + batch_size]]
-            sub = [{k: (v[s:e] if k in ("words", "chars", "allowed") else v) for k, v in items[i].items()}
+            sub = [{k: (v[s:e] if k in ("words", "chars", "allowed", "context") else v) for k, v in items[i].items()}
                    for i, s, e, _, _ in chunk]
             em = net.emissions(collate(sub), head=head)
             for j, (i, s, e, kf, kt) in enumerate(chunk):
@@ -281,6 +283,10 @@ def main(argv=None):
     ap.add_argument("--distill-sources", nargs="*", default=[], metavar="SOURCE",
                     help="unlabelled training text for --distill: these sources' train sentences teach through the "
                          "teacher's emissions only (their tags, if any, are ignored)")
+    ap.add_argument("--charlm", metavar="DIR",
+                    help="contextual string embeddings from tools.train.charlm's fwd/ and bwd/ LMs in DIR, fed beside "
+                         "the word vectors")
+    ap.add_argument("--test-source", metavar="SOURCE", help="also score the selected model on SOURCE's test split")
     ap.add_argument("--seed", type=int, default=13)
     # One thread: 13-17 s per aci-train epoch against 30-45 s with two on the 2-core machine (and a core left free).
     ap.add_argument("--threads", type=int, default=1)
@@ -366,6 +372,20 @@ def main(argv=None):
         head_enc = Encoder(lex, char_vocab, h["tags"], args.max_chars, {}, partial=False)
         head_items[name] = {split: [{**head_enc.encode(s), "head": name} for s in h[split]]
                             for split in ("train", "dev", "test")}
+    test_sents, test_labels = (load_split(args.conll_dir, [args.test_source], "test") if args.test_source
+                               else ([], {}))
+    if args.complete:
+        test_labels = labels_in_tags(test_sents)
+    test_items = [enc.encode(s) for s in test_sents]
+    context_dim = 0
+    if args.charlm:
+        from .contextual import CharLMPair, add_features
+        t0 = time.time()
+        lms = CharLMPair(args.charlm)
+        for items in [train_items, dev_items, test_items] + [v for h in head_items.values() for v in h.values()]:
+            add_features(items, lms)
+        context_dim = lms.dim
+        print(f"contextual string embeddings from {args.charlm} ({context_dim}-d): {time.time() - t0:.0f}s", flush=True)
     for name, h in heads.items():
         print(f"head {name} ({','.join(h['sources'])}, labels {h['labels']}): "
               f"{len(h['train'])} train sentences, {args.head_sample} per epoch; dev {len(h['dev'])}, test {len(h['test'])}")
@@ -377,7 +397,7 @@ def main(argv=None):
                   dropout=args.dropout, casing=not args.no_casing,
                   heads={name: len(h["tags"]) for name, h in heads.items()},
                   **({"layers": args.layers} if args.layers > 1 else {}))  # one-layer configs stay as they were
-    tagger = Tagger(char_vocab, len(tags), lex.matrix.shape[1], **config)
+    tagger = Tagger(char_vocab, len(tags), lex.matrix.shape[1] + context_dim, **config)
     if pre:  # the encoder's weights only: the output layers stay the tagger's own
         unexpected = tagger.load_state_dict(pre["encoder"], strict=False).unexpected_keys
         assert not unexpected, f"{args.init_encoder}: weights this tagger does not have: {unexpected}"
@@ -394,7 +414,7 @@ def main(argv=None):
             "embeddings_meta": lex.meta, "sources": {s: labels[s] for s in args.sources if s in labels},
             "dev_source": args.dev_source, "profile": profile, "args": vars(args),
             "lr_schedule": {"lr": args.lr, "plateauDecay": cfg["plateau_decay"], "plateauPatience": args.plateau_patience},
-            "weight_average": args.average, **({"distillation": distillation} if distillation else {}),
+            "weight_average": args.average, **({"charlm": {"dir": args.charlm, "dim": context_dim, "lms": lms.saved()}} if args.charlm else {}), **({"distillation": distillation} if distillation else {}),
             "heads": {name: {"sources": h["sources"], "splits": args.head_splits, "labels": h["labels"],
                              **({"tags": h["tags"]} if h["tags"] != tags else {})} for name, h in heads.items()},
             **({"encoder_pretraining": {"file": args.init_encoder, "history": pre["history"], "args": pre["args"]}}
@@ -511,11 +531,16 @@ def main(argv=None):
             hch, _, _ = evaluate_items(net, head_items[name][split], h["tags"], h["labels"], args.window, args.overlap, name)
             head_scores[name][split] = hch
             report += f"\n\nhead {name}, {split} split of {','.join(h['sources'])}:\n{format_chunks(hch)}"
+    test_scores = None
+    if test_items:
+        test_scores, _, _ = evaluate_items(net, test_items, tags, test_labels[args.test_source], args.window, args.overlap)
+        report += f"\n\ntest split of {args.test_source}:\n{format_chunks(test_scores)}"
     print(report)
     (run / "report.txt").write_text(report + "\n")
     (run / "history.json").write_text(json.dumps({"history": history, "bestEpoch": best_epoch,
                                                   "dev": {"chunks": ch, "tokens": tok} if selecting else None,
                                                   "heads": head_scores,
+                                                  **({"test": test_scores} if test_scores else {}),
                                                   "args": vars(args), "profile": profile,
                                                   "trainingSeconds": round(time.time() - t_start)}, indent=2))
     print(f"training time {time.time() - t_start:.0f}s ({sum(h['trainSeconds'] for h in history):.0f}s in epochs)")

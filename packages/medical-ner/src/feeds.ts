@@ -2,6 +2,7 @@ import type { Annotation } from "@kindling/annotation";
 import { endianness } from "node:os";
 import * as ort from "onnxruntime-node";
 import type { CharEncoder } from "./chars.js";
+import type { ContextualStringInputs } from "./contextual.js";
 
 if (endianness() !== "LE") throw new Error("@kindling/medical-ner writes int64 tensors through int32 views and needs a little-endian machine");
 
@@ -16,7 +17,7 @@ export interface FeedSlot {
 }
 
 /**
- * The network's three input tensors for one batch, written into typed arrays that are reused from batch to
+ * The network's input tensors for one batch (three, plus the character LMs' four for a contextual model), written into typed arrays that are reused from batch to
  * batch (they only grow). Every element of the used region is written or cleared on each fill, padding
  * included, so a reused buffer never leaks an earlier batch into this one. Not shareable between batches in
  * flight: ONNX Runtime reads the arrays when the run starts, after an `await`.
@@ -34,6 +35,8 @@ export class FeedBuffers {
   constructor(
     private readonly chars: CharEncoder,
     private readonly dimension: number,
+    /** A model with character LMs in its graph takes their inputs too. */
+    private readonly contextual?: ContextualStringInputs,
   ) {}
 
   /** Feeds for `slots`, padded to the longest slot's tokens and the widest token's characters. */
@@ -88,6 +91,7 @@ export class FeedBuffers {
       word_vectors: new ort.Tensor("float32", vectors.subarray(0, b * t * d), [b, t, d]),
       char_ids: new ort.Tensor("int64", this.charIds.subarray(0, b * t * c), [b, t, c]),
       lengths: new ort.Tensor("int64", lengths.subarray(0, b), [b]),
+      ...this.contextual?.fill(slots, t),
     };
   }
 }

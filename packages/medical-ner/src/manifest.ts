@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ContextualStringsSpec } from "./contextual.js";
 
 export const NER_MODEL_FORMAT = "kindling-ner";
 
@@ -27,6 +28,8 @@ export interface NerManifest {
    * span convention (e.g. NCBI-disease), with its own CRF scores.
    */
   heads?: Record<string, NerHead>;
+  /** Character LMs in the graph (contextual string embeddings): how to build their inputs from the tokens. */
+  contextualStrings?: ContextualStringsSpec;
   trainingData?: unknown;
   metrics?: unknown;
   files: Record<string, { sha256: string; bytes?: number }>;
@@ -69,6 +72,10 @@ export async function readManifest(dir: string): Promise<NerManifest> {
     if (!head || typeof head.output !== "string" || headTags.length === 0 || !crfFits(head, headTags.length)) {
       throw new NerModelError(path, `head "${name}": needs an output name and CRF transitions for its ${headTags.length} tags`);
     }
+  }
+  const lm = manifest.contextualStrings;
+  if (lm !== undefined && (typeof lm?.charVocab !== "object" || [lm.boundary, lm.tokenSeparator].some((c) => typeof c !== "string" || [...c].length !== 1))) {
+    throw new NerModelError(path, "contextualStrings needs a charVocab and a one-character boundary and tokenSeparator");
   }
   if (!manifest.window?.maxTokens || manifest.window.overlap === undefined || manifest.window.overlap >= manifest.window.maxTokens) {
     throw new NerModelError(path, `window ${JSON.stringify(manifest.window)} needs maxTokens > overlap >= 0`);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { planBatches } from "./batches.js";
 import { CharEncoder } from "./chars.js";
+import { CONTEXTUAL_INPUTS, ContextualStringInputs } from "./contextual.js";
 import { CrfDecoder } from "./crf.js";
 import { FeedBuffers, type FeedSlot } from "./feeds.js";
 import { NerModelError, readManifest, readVerifiedFile, type NerManifest } from "./manifest.js";
@@ -58,6 +59,8 @@ interface NerRuntime {
   session: Promise<ort.InferenceSession>;
   sessionThreads: number;
   chars: CharEncoder;
+  /** The character LMs' input builder of a contextual model. */
+  contextual: ContextualStringInputs | undefined;
   /** CRF decoder of the main output ("") and of each head, built on first use. */
   decoders: Map<string, CrfDecoder>;
   /** Tensor buffers not in use by a batch in flight (one per concurrent annotateBatch call). */
@@ -137,7 +140,11 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
     const modelBytes = await readVerifiedFile(dir, "model.onnx", manifest);
     const threads = this.get("intraOpThreads");
     const session = createSession(join(dir, "model.onnx"), modelBytes, threads);
-    await session; // a file ONNX Runtime cannot load fails here, at load time
+    const inputs = (await session).inputNames; // a file ONNX Runtime cannot load fails here, at load time
+    const lmInputs = CONTEXTUAL_INPUTS.filter((name) => inputs.includes(name));
+    if (lmInputs.length !== (manifest.contextualStrings ? CONTEXTUAL_INPUTS.length : 0)) {
+      throw new NerModelError(join(dir, "model.onnx"), manifest.contextualStrings ? `takes ${lmInputs.length ? lmInputs.join(", ") : "none"} of the character LM inputs the manifest's contextualStrings needs (${CONTEXTUAL_INPUTS.join(", ")})` : `takes character LM inputs (${lmInputs.join(", ")}) but the manifest has no contextualStrings`);
+    }
     this.runtimeValue = {
       dir,
       manifest,
@@ -145,6 +152,7 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
       session,
       sessionThreads: threads,
       chars: new CharEncoder(manifest.charVocab, manifest.maxCharsPerToken),
+      contextual: manifest.contextualStrings && new ContextualStringInputs(manifest.contextualStrings),
       decoders: new Map([["", new CrfDecoder(manifest.transitions, manifest.startTransitions, manifest.endTransitions)]]),
       spareFeeds: [],
     };
@@ -264,7 +272,7 @@ export class MedicalNerModel extends AnnotatorModel<MedicalNerParams> {
       if (job.length <= maxTokens) segments.push({ job, tokens, vectors, from: job.from, length: job.length, keepFrom: 0, keepTo: job.length, width });
       else for (const w of inferenceWindows(job.length, maxTokens, overlap)) segments.push({ job, tokens, vectors, from: job.from + w.start, length: w.end - w.start, keepFrom: w.keepFrom - w.start, keepTo: w.keepTo - w.start, width });
     }
-    const feeds = runtime.spareFeeds.pop() ?? new FeedBuffers(runtime.chars, runtime.manifest.embeddings.dimension);
+    const feeds = runtime.spareFeeds.pop() ?? new FeedBuffers(runtime.chars, runtime.manifest.embeddings.dimension, runtime.contextual);
     try {
       for (const batch of planBatches(segments, this.get("batchSize"), runtime.chars.maxChars)) await this.runSegments(session, scores.output, k, feeds, batch, emissions);
     } finally {

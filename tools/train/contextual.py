@@ -1,0 +1,201 @@
+"""Contextual string embeddings for the tagger's tokens, from a pair of character LMs (tools.train.charlm).
+
+A token's features are the forward LM's state after the token's last character and the backward LM's state after
+its first character (read right to left), both over the sentence's tokens joined by single spaces and framed by
+"\\n". The LMs are frozen, so each sentence's features are computed once and fed beside its word vectors.
+"""
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from torch import nn
+
+from .charlm import BOUNDARY, CharLM
+
+
+class CharLMPair:
+    """The forward and backward LMs: from tools.train.charlm's directory, or from `saved()` (a tagger checkpoint)."""
+
+    def __init__(self, directory=None, saved=None):
+        self.dir = Path(directory) if directory else None
+        self.models, self.index, self.configs, self.histories = {}, {}, {}, {}
+        for direction in ("fwd", "bwd"):
+            if saved:
+                state = saved[direction]
+            else:
+                state = torch.load(self.dir / direction / "lm.pt", weights_only=False)
+            cfg = state["config"]
+            assert cfg["direction"] == direction, f"{directory}/{direction}: an LM trained as {cfg['direction']}"
+            model = CharLM(len(cfg["chars"]) + 2, cfg["dim"], cfg["hidden"])
+            model.load_state_dict(state["model"])
+            model.eval()
+            self.models[direction], self.configs[direction] = model, cfg
+            self.histories[direction] = state["history"]
+            self.index[direction] = {c: i + 2 for i, c in enumerate(cfg["chars"])}
+            self.unknown = cfg["unknown"]
+        self.dim = sum(m.lstm.hidden_size for m in self.models.values())
+
+    def saved(self):
+        """What a tagger checkpoint keeps of the LMs, so that exporting it needs nothing else."""
+        return {d: {"config": self.configs[d], "model": self.models[d].state_dict(), "history": self.histories[d]}
+                for d in self.models}
+
+    def graph_inputs(self, sentences):
+        """The extra inputs of an exported graph for a batch of token lists: each direction's char ids of the
+        framed text [B,L] and each token's index into that direction's states [B,T] (0 for padding)."""
+        texts = [" ".join(toks) for toks in sentences]
+        width = max(len(t) for t in texts) + 2
+        t_max = max(len(s) for s in sentences)
+        out = {f"lm_chars_{d}": np.zeros((len(texts), width), np.int64) for d in self.models}
+        out.update({f"lm_index_{d}": np.zeros((len(texts), t_max), np.int64) for d in self.models})
+        for b, (text, toks) in enumerate(zip(texts, sentences)):
+            for d in self.models:
+                ids = self._ids(text, d)
+                out[f"lm_chars_{d}"][b, :len(ids)] = ids
+            pos = 0
+            for j, tok in enumerate(toks):
+                out["lm_index_fwd"][b, j] = pos + len(tok)
+                out["lm_index_bwd"][b, j] = len(text) - pos
+                pos += len(tok) + 1
+        return out
+
+    def _ids(self, text, direction):
+        s = BOUNDARY + (text[::-1] if direction == "bwd" else text) + BOUNDARY
+        index = self.index[direction]
+        return [index.get(c, self.unknown) for c in s]
+
+    def features(self, sentences, batch_chars=32000):
+        """[n_tokens, dim] float32 per sentence (a list of token lists)."""
+        texts = [" ".join(toks) for toks in sentences]
+        out = [None] * len(sentences)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        a = 0
+        with torch.no_grad():
+            while a < len(order):
+                width = len(texts[order[a]]) + 2
+                b = a + 1
+                while b < len(order) and (len(texts[order[b]]) + 2) * (b - a + 1) <= batch_chars:
+                    b += 1
+                idx = order[a:b]
+                width = len(texts[idx[-1]]) + 2
+                states = {}
+                for direction, model in self.models.items():
+                    x = torch.zeros(len(idx), width, dtype=torch.long)
+                    for r, i in enumerate(idx):
+                        ids = self._ids(texts[i], direction)
+                        x[r, :len(ids)] = torch.tensor(ids)
+                    states[direction] = model(x).numpy()
+                for r, i in enumerate(idx):
+                    n = len(texts[i])
+                    starts, pos = [], 0
+                    for tok in sentences[i]:
+                        starts.append(pos)
+                        pos += len(tok) + 1
+                    ends = [s + len(t) for s, t in zip(starts, sentences[i])]  # exclusive, in text
+                    fwd = states["fwd"][r, ends]            # after the last char: sequence index end - 1 + 1
+                    bwd = states["bwd"][r, [n - s for s in starts]]  # after the first char, read backwards
+                    out[i] = np.concatenate([fwd, bwd], axis=1).astype(np.float32)
+                a = b
+        return out
+
+
+def add_features(items, lms):
+    """Give each encoded item (train.py's dicts) a `context` array for its tokens."""
+    feats = lms.features([it["sent"].tokens for it in items])
+    for it, f in zip(items, feats):
+        it["context"] = torch.from_numpy(f)
+
+
+class ContextualTagger(nn.Module):
+    """The exported graph of a tagger trained with --charlm: both LMs run inside it, over char ids the runtime
+    builds from the tokens (`CharLMPair.graph_inputs`), and their states at each token join its word vectors."""
+
+    def __init__(self, tagger, lms):
+        super().__init__()
+        self.tagger = tagger
+        self.fwd_lm, self.bwd_lm = lms.models["fwd"], lms.models["bwd"]
+
+    def states(self, word_vectors, lm_chars_fwd, lm_chars_bwd, lm_index_fwd, lm_index_bwd):
+        picked = []
+        for lm, chars, index in ((self.fwd_lm, lm_chars_fwd, lm_index_fwd), (self.bwd_lm, lm_chars_bwd, lm_index_bwd)):
+            h = lm(chars)  # [B,L,H]; padding after a sequence never reaches its earlier states
+            picked.append(torch.gather(h, 1, index.unsqueeze(2).expand(-1, -1, h.shape[2])))
+        return torch.cat([word_vectors, *picked], dim=2)
+
+    def forward(self, word_vectors, char_ids, lengths, lm_chars_fwd, lm_chars_bwd, lm_index_fwd, lm_index_bwd):
+        x = self.states(word_vectors, lm_chars_fwd, lm_chars_bwd, lm_index_fwd, lm_index_bwd)
+        h = self.tagger.encode(x, char_ids, lengths)
+        return (self.tagger.out(h), *(layer(h) for layer in self.tagger.heads.values()))
+
+
+GRAPH_INPUTS = ["word_vectors", "char_ids", "lengths", "lm_chars_fwd", "lm_chars_bwd", "lm_index_fwd", "lm_index_bwd"]
+
+
+def sample_feeds(lms, char_vocab, dim, lengths, max_chars, seed=0):
+    """A synthetic mixed-length batch of random tokens over the tagger's characters, as the runtime would feed it."""
+    rng = np.random.default_rng(seed)
+    letters = [c for c in char_vocab if c.strip()]
+    sentences = [["".join(rng.choice(letters, rng.integers(1, max_chars + 1))) for _ in range(n)] for n in lengths]
+    b, t = len(sentences), max(lengths)
+    wv = np.zeros((b, t, dim), np.float32)
+    ch = np.zeros((b, t, max_chars), np.int64)
+    for i, s in enumerate(sentences):
+        wv[i, :len(s)] = rng.normal(0, 0.3, (len(s), dim))
+        for j, tok in enumerate(s):
+            ch[i, j, :len(tok)] = [char_vocab[c] for c in tok]
+    return sentences, {"word_vectors": wv, "char_ids": ch, "lengths": np.array(lengths, np.int64),
+                       **lms.graph_inputs(sentences)}
+
+
+def export_onnx(graph, path, feeds, outputs, opset):
+    import warnings
+
+    dynamic = {"word_vectors": {0: "B", 1: "T"}, "char_ids": {0: "B", 1: "T", 2: "C"}, "lengths": {0: "B"},
+               "lm_chars_fwd": {0: "B", 1: "L"}, "lm_chars_bwd": {0: "B", 1: "L"},
+               "lm_index_fwd": {0: "B", 1: "T"}, "lm_index_bwd": {0: "B", 1: "T"},
+               **{o: {0: "B", 1: "T"} for o in outputs}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        torch.onnx.export(graph.eval(), tuple(torch.from_numpy(feeds[k]) for k in GRAPH_INPUTS), str(path),
+                          opset_version=opset, input_names=GRAPH_INPUTS, output_names=outputs, dynamic_axes=dynamic)
+
+
+def parity(graph, lms, onnx_path, char_vocab, dim, max_chars):
+    """Max |ORT - torch| over a mixed-length batch, and each sentence alone against the batch (padding changes
+    nothing), as export.parity does for a plain tagger."""
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        print("onnxruntime not installed: parity check skipped")
+        return None
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    lengths = [1, 5, 17, 40, 128]
+    sentences, feeds = sample_feeds(lms, char_vocab, dim, lengths, max_chars, seed=1)
+    with torch.no_grad():
+        ref = graph(*(torch.from_numpy(feeds[k]) for k in GRAPH_INPUTS))[0].numpy()
+    got = sess.run(["emissions"], feeds)[0]
+    diff = max(float(np.abs(got[i, :n] - ref[i, :n]).max()) for i, n in enumerate(lengths))
+    alone = 0.0
+    for i, n in enumerate(lengths):
+        width = max(len(tok) for tok in sentences[i])
+        one = {"word_vectors": feeds["word_vectors"][i:i + 1, :n], "char_ids": feeds["char_ids"][i:i + 1, :n, :width],
+               "lengths": feeds["lengths"][i:i + 1], **lms.graph_inputs([sentences[i]])}
+        alone = max(alone, float(np.abs(sess.run(["emissions"], one)[0][0] - ref[i, :n]).max()))
+    print(f"parity: max |onnx - torch| = {diff:.2e}; max |alone - batched| = {alone:.2e} (lengths {lengths})")
+    return {"maxAbsDiffOnnxTorch": diff, "maxAbsDiffBatchInvariance": alone, "lengths": lengths}
+
+
+def manifest_section(lms):
+    """The manifest's `contextualStrings`: what the runtime needs to build the LM inputs."""
+    chars = lms.configs["fwd"]["chars"]
+    assert chars == lms.configs["bwd"]["chars"], "the forward and backward LMs have different characters"
+    return {"method": "contextual string embeddings (Akbik et al. 2018): character LMs in the graph",
+            "charVocab": {"<pad>": 0, "<unk>": lms.unknown, **{c: i + 2 for i, c in enumerate(chars)}},
+            "boundary": BOUNDARY, "tokenSeparator": " ",
+            "hidden": {d: lms.models[d].lstm.hidden_size for d in lms.models},
+            "heldOutBitsPerChar": {d: lms.histories[d][-1]["heldOutBpc"] for d in lms.models},
+            "inputs": {"lm_chars_fwd": "int64 [B,L]: ids of boundary + tokens joined by the separator + boundary",
+                       "lm_chars_bwd": "int64 [B,L]: the same text reversed, framed the same way",
+                       "lm_index_fwd": "int64 [B,T]: per token, the index of its last character in lm_chars_fwd",
+                       "lm_index_bwd": "int64 [B,T]: per token, the index of its first character in lm_chars_bwd"}}
