@@ -144,8 +144,8 @@ def sample_feeds(lms, char_vocab, dim, lengths, max_chars, seed=0):
         wv[i, :len(s)] = rng.normal(0, 0.3, (len(s), dim))
         for j, tok in enumerate(s):
             ch[i, j, :len(tok)] = [char_vocab[c] for c in tok]
-    return sentences, {"word_vectors": wv, "char_ids": ch, "lengths": np.array(lengths, np.int64),
-                       **lms.graph_inputs(sentences)}
+    feeds = {"word_vectors": wv, "char_ids": ch, "lengths": np.array(lengths, np.int64), **lms.graph_inputs(sentences)}
+    return sentences, {k: feeds[k] for k in GRAPH_INPUTS}  # the graph's input order
 
 
 def export_onnx(graph, path, feeds, outputs, opset):
@@ -162,28 +162,17 @@ def export_onnx(graph, path, feeds, outputs, opset):
 
 
 def parity(graph, lms, onnx_path, char_vocab, dim, max_chars):
-    """Max |ORT - torch| over a mixed-length batch, and each sentence alone against the batch (padding changes
-    nothing), as export.parity does for a plain tagger."""
-    try:
-        import onnxruntime as ort
-    except ImportError:
-        print("onnxruntime not installed: parity check skipped")
-        return None
-    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    lengths = [1, 5, 17, 40, 128]
-    sentences, feeds = sample_feeds(lms, char_vocab, dim, lengths, max_chars, seed=1)
-    with torch.no_grad():
-        ref = graph(*(torch.from_numpy(feeds[k]) for k in GRAPH_INPUTS))[0].numpy()
-    got = sess.run(["emissions"], feeds)[0]
-    diff = max(float(np.abs(got[i, :n] - ref[i, :n]).max()) for i, n in enumerate(lengths))
-    alone = 0.0
-    for i, n in enumerate(lengths):
+    """export.compare_with_torch for a graph with character LMs: each sentence alone gets its own LM inputs."""
+    from .export import PARITY_LENGTHS, compare_with_torch
+
+    sentences, feeds = sample_feeds(lms, char_vocab, dim, PARITY_LENGTHS, max_chars, seed=1)
+    alone = []
+    for i, n in enumerate(PARITY_LENGTHS):
         width = max(len(tok) for tok in sentences[i])
-        one = {"word_vectors": feeds["word_vectors"][i:i + 1, :n], "char_ids": feeds["char_ids"][i:i + 1, :n, :width],
-               "lengths": feeds["lengths"][i:i + 1], **lms.graph_inputs([sentences[i]])}
-        alone = max(alone, float(np.abs(sess.run(["emissions"], one)[0][0] - ref[i, :n]).max()))
-    print(f"parity: max |onnx - torch| = {diff:.2e}; max |alone - batched| = {alone:.2e} (lengths {lengths})")
-    return {"maxAbsDiffOnnxTorch": diff, "maxAbsDiffBatchInvariance": alone, "lengths": lengths}
+        alone.append({"word_vectors": feeds["word_vectors"][i:i + 1, :n],
+                      "char_ids": feeds["char_ids"][i:i + 1, :n, :width], "lengths": feeds["lengths"][i:i + 1],
+                      **lms.graph_inputs([sentences[i]])})
+    return compare_with_torch(graph, onnx_path, feeds, alone)
 
 
 def manifest_section(lms):

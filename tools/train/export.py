@@ -55,30 +55,41 @@ def sample_batch(n_chars, dim, lengths, max_chars, seed=0):
     return wv, ch, torch.tensor(lengths)
 
 
-def parity(tagger, onnx_path, n_chars, dim, max_chars):
-    """Max |ORT - torch| over real positions of a mixed-length batch, plus batch-invariance in ORT."""
+def compare_with_torch(graph, onnx_path, feeds, alone):
+    """Max |ORT - torch| of `emissions` over the real positions of a mixed-length batch (`feeds`, in the graph's
+    input order, lengths under "lengths"), and of each sentence fed alone (`alone`, trimmed to its own size) against
+    the batch: padding must change nothing. None without onnxruntime."""
     try:
         import onnxruntime as ort
     except ImportError:
         print("onnxruntime not installed: parity check skipped")
         return None
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    lengths = [1, 5, 17, 40, 128]
-    wv, ch, ln = sample_batch(n_chars, dim, lengths, max_chars)
+    lengths = [int(n) for n in feeds["lengths"]]
     with torch.no_grad():
-        ref = tagger(wv, ch, ln).numpy()
-    feed = lambda w, c, l: {"word_vectors": w.numpy(), "char_ids": c.numpy(), "lengths": l.numpy()}
-    got = sess.run(["emissions"], feed(wv, ch, ln))[0]
+        out = graph(*(torch.from_numpy(v) for v in feeds.values()))
+        ref = (out[0] if isinstance(out, tuple) else out).numpy()
+    got = sess.run(["emissions"], feeds)[0]
     diff = max(float(np.abs(got[i, :n] - ref[i, :n]).max()) for i, n in enumerate(lengths))
-    # Each sentence alone, trimmed to its own widest token: padding must not change anything.
-    alone = 0.0
-    for i, n in enumerate(lengths):
+    worst = max(float(np.abs(sess.run(["emissions"], one)[0][0] - ref[i, :n]).max())
+                for i, (n, one) in enumerate(zip(lengths, alone)))
+    print(f"parity: max |onnx - torch| = {diff:.2e}; max |alone - batched| = {worst:.2e} (lengths {lengths})")
+    return {"maxAbsDiffOnnxTorch": diff, "maxAbsDiffBatchInvariance": worst, "lengths": lengths}
+
+
+PARITY_LENGTHS = [1, 5, 17, 40, 128]
+
+
+def parity(tagger, onnx_path, n_chars, dim, max_chars):
+    """compare_with_torch on a synthetic batch; each sentence alone is trimmed to its own widest token."""
+    wv, ch, ln = sample_batch(n_chars, dim, PARITY_LENGTHS, max_chars)
+    feed = lambda w, c, l: {"word_vectors": w.numpy(), "char_ids": c.numpy(), "lengths": l.numpy()}
+    alone = []
+    for i, n in enumerate(PARITY_LENGTHS):
         c = ch[i:i + 1, :n]
         width = max(int((c[0] > 0).sum(1).max()), 1)
-        one = sess.run(["emissions"], feed(wv[i:i + 1, :n], c[:, :, :width], ln[i:i + 1]))[0]
-        alone = max(alone, float(np.abs(one[0] - ref[i, :n]).max()))
-    print(f"parity: max |onnx - torch| = {diff:.2e}; max |alone - batched| = {alone:.2e} (lengths {lengths})")
-    return {"maxAbsDiffOnnxTorch": diff, "maxAbsDiffBatchInvariance": alone, "lengths": lengths}
+        alone.append(feed(wv[i:i + 1, :n], c[:, :, :width], ln[i:i + 1]))
+    return compare_with_torch(lambda w, c, l: tagger(w, c, l), onnx_path, feed(wv, ch, ln), alone)
 
 
 def to_onnx(tagger, path, n_chars, dim, max_chars, graph=None):
