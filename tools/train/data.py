@@ -85,6 +85,11 @@ def collate(items):
     mask = torch.arange(t).unsqueeze(0) < lengths.unsqueeze(1)
     out = {"words": words, "chars": char_ids, "lengths": lengths, "mask": mask, "allowed": allowed,
            "sents": [it["sent"] for it in items]}
+    if "lm_targets" in items[0]:  # train.py --lm-weight: each token's word id for the auxiliary LM; -100 pads
+        targets = torch.full((b, t), -100, dtype=torch.long)
+        for i, it in enumerate(items):
+            targets[i, :len(it["words"])] = it["lm_targets"]
+        out["lm_targets"] = targets
     if "context" in items[0]:  # train.py --charlm: contextual string embeddings beside the word vectors
         context = torch.zeros((b, t, items[0]["context"].shape[1]))
         for i, it in enumerate(items):

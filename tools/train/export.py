@@ -218,6 +218,8 @@ def export_run(ckpt_path, out_dir):
                      **({"lrSchedule": ckpt["lr_schedule"]} if "lr_schedule" in ckpt else {}),
                      # the exported weights are an exponential moving average with this per-step decay
                      **({"weightAverage": ckpt["weight_average"]} if ckpt.get("weight_average") else {}),
+                     # Rei (2017): the encoder also learnt to predict neighbouring words (not in the graph)
+                     **({"auxiliaryLanguageModel": ckpt["auxiliary_lm"]} if ckpt.get("auxiliary_lm") else {}),
                      **({"encoderPretraining": encoder_pretraining(ckpt["encoder_pretraining"])}
                         if "encoder_pretraining" in ckpt else {})},
         "parity": {"model.onnx": check, "model.fp16.onnx": check16},

@@ -13,6 +13,7 @@ import hashlib
 import json
 import random
 import time
+from collections import Counter
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -37,19 +38,44 @@ PROFILES = {
 }
 
 
+class LanguageModelHead(nn.Module):
+    """Rei (2017), "Semi-supervised multitask learning for sequence labeling": besides the tags, the forward LSTM's
+    state predicts the next word and the backward one the previous word, through a small tanh layer and a softmax
+    over the training text's most frequent words. Only training uses it; the exported graph is unchanged."""
+
+    def __init__(self, hidden, n_words, size=50):
+        super().__init__()
+        self.fwd = nn.Sequential(nn.Linear(hidden, size), nn.Tanh(), nn.Linear(size, n_words))
+        self.bwd = nn.Sequential(nn.Linear(hidden, size), nn.Tanh(), nn.Linear(size, n_words))
+
+    def loss(self, states, targets):
+        """states [B,T,2H] (forward half, then backward half, both in reading order), targets [B,T] (-100 pads)."""
+        h = states.shape[2] // 2
+        nxt = self.fwd(states[:, :-1, :h])
+        prev = self.bwd(states[:, 1:, h:])
+        ce = lambda logits, gold: nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), gold.reshape(-1),
+                                                              ignore_index=-100, reduction="sum")
+        return ce(nxt, targets[:, 1:]) + ce(prev, targets[:, :-1])
+
+
 class Net(nn.Module):
     """Training-time wrapper: word-id lookup (frozen unless tuned) -> Tagger -> CRF."""
 
-    def __init__(self, table, tagger, crf, tune, head_crfs=None):
+    def __init__(self, table, tagger, crf, tune, head_crfs=None, lm_head=None):
         super().__init__()
         self.table = nn.Embedding.from_pretrained(torch.from_numpy(table), freeze=not tune)
         self.tagger, self.crf = tagger, crf
         self.head_crfs = nn.ModuleDict(head_crfs or {})
+        self.lm_head = lm_head
 
     def crf_of(self, head):
         return self.crf if head is None else self.head_crfs[head]
 
     def emissions(self, batch, word_dropout=0.0, head=None):
+        return self.emissions_and_lm_loss(batch, word_dropout, head)[0]
+
+    def emissions_and_lm_loss(self, batch, word_dropout=0.0, head=None):
+        """Emissions, and in training with an LM head the auxiliary language-modelling loss (else None)."""
         oov = self.table.num_embeddings - 1
         words = batch["words"].clamp(min=0).masked_fill(batch["words"] < 0, oov)
         if word_dropout and self.training:  # teach the char path to carry OOV words
@@ -59,7 +85,10 @@ class Net(nn.Module):
             vec = vec * (words != oov).unsqueeze(2).float()
         if "context" in batch:
             vec = torch.cat([vec, batch["context"]], dim=2)
-        return self.tagger(vec, batch["chars"], batch["lengths"], head)
+        states = self.tagger.encode(vec, batch["chars"], batch["lengths"])  # what Tagger.forward does, kept
+        em = self.tagger.out(states) if head is None else self.tagger.heads[head](states)
+        lm = self.lm_head.loss(states, batch["lm_targets"]) if self.lm_head is not None and self.training else None
+        return em, lm
 
 
 def predict(net, items, window, overlap, batch_size=64, head=None):
@@ -73,7 +102,7 @@ def predict(net, items, window, overlap, batch_size=64, head=None):
         order = sorted(range(len(pieces)), key=lambda p: pieces[p][2] - pieces[p][1])
         for a in range(0, len(order), batch_size):
             chunk = [pieces[p] for p in order[a:a + batch_size]]
-            sub = [{k: (v[s:e] if k in ("words", "chars", "allowed", "context") else v) for k, v in items[i].items()}
+            sub = [{k: (v[s:e] if k in ("words", "chars", "allowed", "context", "lm_targets") else v) for k, v in items[i].items()}
                    for i, s, e, _, _ in chunk]
             em = net.emissions(collate(sub), head=head)
             for j, (i, s, e, kf, kt) in enumerate(chunk):
@@ -286,6 +315,9 @@ def main(argv=None):
     ap.add_argument("--charlm", metavar="DIR",
                     help="contextual string embeddings from tools.train.charlm's fwd/ and bwd/ LMs in DIR, fed beside "
                          "the word vectors")
+    ap.add_argument("--lm-weight", type=float, default=0.0, metavar="GAMMA",
+                    help="weight of an auxiliary language-modelling loss on the encoder (Rei 2017; 0 = none)")
+    ap.add_argument("--lm-vocab", type=int, default=7500, help="words the auxiliary LM predicts (the most frequent)")
     ap.add_argument("--test-source", metavar="SOURCE", help="also score the selected model on SOURCE's test split")
     ap.add_argument("--seed", type=int, default=13)
     # One thread: 13-17 s per aci-train epoch against 30-45 s with two on the 2-core machine (and a core left free).
@@ -377,6 +409,13 @@ def main(argv=None):
     if args.complete:
         test_labels = labels_in_tags(test_sents)
     test_items = [enc.encode(s) for s in test_sents]
+    lm_words = None
+    if args.lm_weight:  # every training sentence, the heads' too, teaches the auxiliary LM its neighbours' words
+        every = train_items + [it for h in head_items.values() for it in h["train"]]
+        counts = Counter(t.lower() for it in every for t in it["sent"].tokens)
+        lm_words = {w: i for i, (w, _) in enumerate(sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:args.lm_vocab])}
+        for it in every:
+            it["lm_targets"] = torch.tensor([lm_words.get(t.lower(), len(lm_words)) for t in it["sent"].tokens])
     context_dim = 0
     if args.charlm:
         from .contextual import CharLMPair, add_features
@@ -401,8 +440,11 @@ def main(argv=None):
     if pre:  # the encoder's weights only: the output layers stay the tagger's own
         unexpected = tagger.load_state_dict(pre["encoder"], strict=False).unexpected_keys
         assert not unexpected, f"{args.init_encoder}: weights this tagger does not have: {unexpected}"
+    if lm_words is not None:
+        assert args.layers == 1, "--lm-weight reads each direction's states: one BiLSTM layer only"
     net = Net(lex.matrix, tagger, CRF(tags), tune=not args.freeze_embeddings,
-              head_crfs={name: CRF(h["tags"]) for name, h in heads.items()})
+              head_crfs={name: CRF(h["tags"]) for name, h in heads.items()},
+              lm_head=LanguageModelHead(args.hidden, len(lm_words) + 1) if lm_words is not None else None)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=args.lr)
     # Halve the step size when aci-dev stops improving (0 = constant lr): late epochs then refine instead of
     # bouncing around the optimum.
@@ -414,6 +456,7 @@ def main(argv=None):
             "embeddings_meta": lex.meta, "sources": {s: labels[s] for s in args.sources if s in labels},
             "dev_source": args.dev_source, "profile": profile, "args": vars(args),
             "lr_schedule": {"lr": args.lr, "plateauDecay": cfg["plateau_decay"], "plateauPatience": args.plateau_patience},
+            **({"auxiliary_lm": {"weight": args.lm_weight, "words": len(lm_words)}} if lm_words else {}),
             "weight_average": args.average, **({"charlm": {"dir": args.charlm, "dim": context_dim, "lms": lms.saved()}} if args.charlm else {}), **({"distillation": distillation} if distillation else {}),
             "heads": {name: {"sources": h["sources"], "splits": args.head_splits, "labels": h["labels"],
                              **({"tags": h["tags"]} if h["tags"] != tags else {})} for name, h in heads.items()},
@@ -464,8 +507,10 @@ def main(argv=None):
         for batch_items in batches:
             head = batch_items[0]["head"]
             batch = collate(batch_items)
-            em = net.emissions(batch, args.word_dropout, head)
+            em, lm_loss = net.emissions_and_lm_loss(batch, args.word_dropout, head)
             loss = net.crf_of(head).nll(em, batch["mask"], batch["allowed"]).sum() / len(batch_items)
+            if lm_loss is not None:
+                loss = loss + args.lm_weight * lm_loss / len(batch_items)
             if "teacher" in batch:
                 loss = loss + args.distill_weight * distillation_loss(
                     em, batch["teacher"], batch["mask"], args.distill_temperature) / len(batch_items)

@@ -84,3 +84,22 @@ def test_the_tagger_trains_with_the_features_beside_its_word_vectors_and_exports
     pred = OnnxTagger(run / "export").tag([s.tokens for s in sents])
     onnx_f1 = chunk_scores([s.tags for s in sents], pred, ["PROBLEM"])["strict"]["micro"]["f1"]
     assert onnx_f1 == history["test"]["strict"]["micro"]["f1"]
+
+
+def test_an_auxiliary_language_model_trains_with_the_tagger_and_stays_out_of_the_graph(tmp_path):
+    toy_conll(tmp_path, {"toy": ("w3", ("train", "dev"), 30)}, seed=3)
+    vectors(tmp_path)
+    common = ["--conll-dir", str(tmp_path / "conll"), "--sources", "toy", "--dev-source", "toy", "--complete",
+              "--embeddings", str(tmp_path / "tiny_vectors"), "--hidden", "8", "--char-dim", "4", "--char-filters", "4",
+              "--epochs", "2", "--lr", "0.02"]
+    train.main(common + ["--out", str(tmp_path / "plain")])
+    train.main(common + ["--out", str(tmp_path / "lm"), "--lm-weight", "0.1", "--lm-vocab", "5"])
+    saved = torch.load(tmp_path / "lm" / "best.pt", weights_only=False)
+    assert saved["auxiliary_lm"] == {"weight": 0.1, "words": 5}
+    assert saved["state"]["lm_head.fwd.2.weight"].shape == (6, 50)  # 5 words + the rest
+    plain = json.loads((tmp_path / "plain" / "history.json").read_text())["history"]
+    with_lm = json.loads((tmp_path / "lm" / "history.json").read_text())["history"]
+    assert with_lm[0]["loss"] > plain[0]["loss"]  # the LM's loss is part of the training loss
+    manifest = json.loads((tmp_path / "lm" / "export" / "manifest.json").read_text())
+    assert manifest["training"]["auxiliaryLanguageModel"] == {"weight": 0.1, "words": 5}
+    assert manifest["inputs"] == json.loads((tmp_path / "plain" / "export" / "manifest.json").read_text())["inputs"]
