@@ -10,15 +10,14 @@ outside the LMs' characters, and the window is 6 tokens, so a long sentence is t
 import hashlib
 import json
 
-import numpy as np
 import torch
 
-from . import embeddings, paths
+from . import paths
 from .charlm import BOUNDARY, CharLM
 from .contextual import CharLMPair, ContextualTagger, export_onnx, manifest_section, sample_feeds
 from .crf import CRF
 from .export import OPSET
-from .head_fixture import random_crf
+from .head_fixture import random_crf, start_fixture
 from .infer_onnx import OnnxTagger
 from .model import Tagger
 
@@ -41,14 +40,9 @@ def lm(direction, chars, seed):
 
 
 def main():
-    shipped = json.loads((paths.REPO / "models" / "ner_clinical_open" / "manifest.json").read_text())
-    char_vocab = {c: i for c, i in shipped["charVocab"].items() if i > 1}
-    tags, dim, max_chars = shipped["tags"], 8, shipped["maxCharsPerToken"]
-    OUT.mkdir(parents=True, exist_ok=True)
-    words = sorted({w.lower() for s in SENTENCES for w in s.split(" ")})
-    vectors = np.random.default_rng(11).normal(0, 0.5, (len(words), dim))
-    embeddings.write(OUT / "embeddings", words, vectors, storage_ref="contextual_tiny_vectors", case_sensitive=False,
-                     source={"note": "random vectors for the contextual test fixture"})
+    dim = 8
+    shipped, char_vocab = start_fixture(OUT, SENTENCES, dim, 11, "contextual_tiny_vectors")
+    tags, max_chars = shipped["tags"], shipped["maxCharsPerToken"]
     # The LMs know the letters, digits and punctuation of the sentences, plus the emoji, but not "ø".
     chars = [BOUNDARY] + sorted({c for s in SENTENCES for c in s} - {"ø", BOUNDARY})
     lms = CharLMPair(saved={"fwd": lm("fwd", chars, 1), "bwd": lm("bwd", chars, 2)})

@@ -43,15 +43,22 @@ def random_crf(tags, seed):
     return [x.detach().tolist() for x in crf.scores()]
 
 
-def main():
+def start_fixture(out, sentences, dim, seed, storage_ref):
+    """The shipped model's manifest and char vocabulary (ids > 1), and `out`/embeddings: random vectors for the
+    sentences' words, so a fixture does not change when the shipped embeddings do."""
     shipped = json.loads((paths.REPO / "models" / "ner_clinical_open" / "manifest.json").read_text())
-    char_vocab = {c: i for c, i in shipped["charVocab"].items() if i > 1}
-    tags, dim, max_chars = shipped["tags"], 16, shipped["maxCharsPerToken"]
-    OUT.mkdir(parents=True, exist_ok=True)
-    words = sorted({w.lower() for s in SENTENCES for w in s.split(" ")})
-    vectors = np.random.default_rng(7).normal(0, 0.5, (len(words), dim))
-    embeddings.write(OUT / "embeddings", words, vectors, storage_ref="heads_tiny_vectors", case_sensitive=False,
-                     source={"note": "random vectors for the head test fixture"})
+    out.mkdir(parents=True, exist_ok=True)
+    words = sorted({w.lower() for s in sentences for w in s.split(" ")})
+    vectors = np.random.default_rng(seed).normal(0, 0.5, (len(words), dim))
+    embeddings.write(out / "embeddings", words, vectors, storage_ref=storage_ref, case_sensitive=False,
+                     source={"note": f"random vectors for the test fixture {out.name}"})
+    return shipped, {c: i for c, i in shipped["charVocab"].items() if i > 1}
+
+
+def main():
+    dim = 16
+    shipped, char_vocab = start_fixture(OUT, SENTENCES, dim, 7, "heads_tiny_vectors")
+    tags, max_chars = shipped["tags"], shipped["maxCharsPerToken"]
     torch.manual_seed(7)
     tags_of = {h: head_tags(HEAD_LABELS[h]) for h in HEADS}
     tagger = Tagger(char_vocab, len(tags), dim, char_dim=4, char_filters=4, hidden=6,
