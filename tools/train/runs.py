@@ -327,6 +327,13 @@ RUNS += [
 ]
 RUNS += with_seeds("bc5cdr-punct-avg-mtl-kd-traindev", (14, 15))
 
+# Auxiliary language modelling (train.py --lm-weight; Rei 2017): the encoder's forward states also predict the next
+# word and its backward states the previous one. Training only: the exported graph is the recipe's.
+RUNS += disease_runs("-punct-avg-mtl-lm", _PUNCT + "constant lr, averaged weights, head on the other corpus, "
+                     "auxiliary language modelling (weight 0.1), ", f"{_CONST} {_AVG} --lm-weight 0.1 --test-source bc5cdr",
+                     "embeddings-v200t-punct", other_head=True, corpora=("bc5cdr",))
+RUNS += with_seeds("bc5cdr-punct-avg-mtl-lm", (14,)) + with_seeds("bc5cdr-punct-avg-mtl-lm-traindev", (14, 15))
+
 
 def distillation_inputs(runs):
     """The teachers and unlabelled sources the runs need, each after what it depends on."""
@@ -478,3 +485,4 @@ def main(argv=None):
 
 if __name__ == "__main__":
     sys.exit(main())
+
