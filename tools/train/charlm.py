@@ -59,9 +59,10 @@ class CharLM(nn.Module):
         return h
 
 
-def encode(text, index, reverse):
-    s = BOUNDARY + (text[::-1] if reverse else text) + BOUNDARY
-    return [index.get(c, UNK) for c in s]
+def encode(text, index, reverse, unknown=UNK, boundary=BOUNDARY):
+    """Char ids of the framed text, read backwards for the backward LM: what training and run time both feed."""
+    s = boundary + (text[::-1] if reverse else text) + boundary
+    return [index.get(c, unknown) for c in s]
 
 
 def batches(seqs, batch_chars, rng):

@@ -8,32 +8,58 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
 from torch import nn
 
-from .charlm import BOUNDARY, CharLM
+from .charlm import BOUNDARY, CharLM, encode
+
+SEPARATOR = " "
+
+
+def lm_inputs(sentences, index, unknown, boundary=BOUNDARY, separator=SEPARATOR):
+    """The LM inputs of a batch of token lists: each direction's char ids of the framed text [B,L] and each token's
+    index into that direction's states [B,T] (0 for padding): its last character read forwards, its first read
+    backwards. The training features, the exported graph and the reference runtime all build them here."""
+    texts = [separator.join(toks) for toks in sentences]
+    width, t_max = max(len(t) for t in texts) + 2, max(len(s) for s in sentences)
+    out = {f"lm_chars_{d}": np.zeros((len(texts), width), np.int64) for d in ("fwd", "bwd")}
+    out.update({f"lm_index_{d}": np.zeros((len(texts), t_max), np.int64) for d in ("fwd", "bwd")})
+    for b, (text, toks) in enumerate(zip(texts, sentences)):
+        for d in ("fwd", "bwd"):
+            ids = encode(text, index, d == "bwd", unknown, boundary)
+            out[f"lm_chars_{d}"][b, :len(ids)] = ids
+        pos = 0
+        for j, tok in enumerate(toks):
+            out["lm_index_fwd"][b, j] = pos + len(tok)
+            out["lm_index_bwd"][b, j] = len(text) - pos
+            pos += len(tok) + len(separator)
+    return out
+
+
+def pick_states(lm, chars, index):
+    """The LM's states [B,L,H] at each token's index [B,T] -> [B,T,H]; padding after a sequence never reaches its
+    earlier states."""
+    h = lm(chars)
+    return torch.gather(h, 1, index.unsqueeze(2).expand(-1, -1, h.shape[2]))
 
 
 class CharLMPair:
     """The forward and backward LMs: from tools.train.charlm's directory, or from `saved()` (a tagger checkpoint)."""
 
     def __init__(self, directory=None, saved=None):
-        self.dir = Path(directory) if directory else None
-        self.models, self.index, self.configs, self.histories = {}, {}, {}, {}
+        self.models, self.configs, self.histories = {}, {}, {}
         for direction in ("fwd", "bwd"):
-            if saved:
-                state = saved[direction]
-            else:
-                state = torch.load(self.dir / direction / "lm.pt", weights_only=False)
+            state = saved[direction] if saved else torch.load(Path(directory) / direction / "lm.pt", weights_only=False)
             cfg = state["config"]
             assert cfg["direction"] == direction, f"{directory}/{direction}: an LM trained as {cfg['direction']}"
             model = CharLM(len(cfg["chars"]) + 2, cfg["dim"], cfg["hidden"])
             model.load_state_dict(state["model"])
-            model.eval()
-            self.models[direction], self.configs[direction] = model, cfg
+            self.models[direction], self.configs[direction] = model.eval(), cfg
             self.histories[direction] = state["history"]
-            self.index[direction] = {c: i + 2 for i, c in enumerate(cfg["chars"])}
-            self.unknown = cfg["unknown"]
+        chars = self.configs["fwd"]["chars"]
+        # One character table for both, as the manifest's contextualStrings has.
+        assert chars == self.configs["bwd"]["chars"], "the forward and backward LMs have different characters"
+        self.index = {c: i + 2 for i, c in enumerate(chars)}
+        self.unknown = self.configs["fwd"]["unknown"]
         self.dim = sum(m.lstm.hidden_size for m in self.models.values())
 
     def saved(self):
@@ -42,60 +68,25 @@ class CharLMPair:
                 for d in self.models}
 
     def graph_inputs(self, sentences):
-        """The extra inputs of an exported graph for a batch of token lists: each direction's char ids of the
-        framed text [B,L] and each token's index into that direction's states [B,T] (0 for padding)."""
-        texts = [" ".join(toks) for toks in sentences]
-        width = max(len(t) for t in texts) + 2
-        t_max = max(len(s) for s in sentences)
-        out = {f"lm_chars_{d}": np.zeros((len(texts), width), np.int64) for d in self.models}
-        out.update({f"lm_index_{d}": np.zeros((len(texts), t_max), np.int64) for d in self.models})
-        for b, (text, toks) in enumerate(zip(texts, sentences)):
-            for d in self.models:
-                ids = self._ids(text, d)
-                out[f"lm_chars_{d}"][b, :len(ids)] = ids
-            pos = 0
-            for j, tok in enumerate(toks):
-                out["lm_index_fwd"][b, j] = pos + len(tok)
-                out["lm_index_bwd"][b, j] = len(text) - pos
-                pos += len(tok) + 1
-        return out
-
-    def _ids(self, text, direction):
-        s = BOUNDARY + (text[::-1] if direction == "bwd" else text) + BOUNDARY
-        index = self.index[direction]
-        return [index.get(c, self.unknown) for c in s]
+        return lm_inputs(sentences, self.index, self.unknown)
 
     def features(self, sentences, batch_chars=32000):
-        """[n_tokens, dim] float32 per sentence (a list of token lists)."""
-        texts = [" ".join(toks) for toks in sentences]
+        """[n_tokens, dim] float32 per sentence (a list of token lists), in batches of about batch_chars characters."""
+        width = [len(SEPARATOR.join(toks)) + 2 for toks in sentences]
+        order = sorted(range(len(sentences)), key=lambda i: width[i])
         out = [None] * len(sentences)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         a = 0
         with torch.no_grad():
             while a < len(order):
-                width = len(texts[order[a]]) + 2
                 b = a + 1
-                while b < len(order) and (len(texts[order[b]]) + 2) * (b - a + 1) <= batch_chars:
+                while b < len(order) and width[order[b]] * (b - a + 1) <= batch_chars:
                     b += 1
                 idx = order[a:b]
-                width = len(texts[idx[-1]]) + 2
-                states = {}
-                for direction, model in self.models.items():
-                    x = torch.zeros(len(idx), width, dtype=torch.long)
-                    for r, i in enumerate(idx):
-                        ids = self._ids(texts[i], direction)
-                        x[r, :len(ids)] = torch.tensor(ids)
-                    states[direction] = model(x).numpy()
+                feeds = {k: torch.from_numpy(v) for k, v in self.graph_inputs([sentences[i] for i in idx]).items()}
+                states = torch.cat([pick_states(self.models[d], feeds[f"lm_chars_{d}"], feeds[f"lm_index_{d}"])
+                                    for d in ("fwd", "bwd")], dim=2).numpy()
                 for r, i in enumerate(idx):
-                    n = len(texts[i])
-                    starts, pos = [], 0
-                    for tok in sentences[i]:
-                        starts.append(pos)
-                        pos += len(tok) + 1
-                    ends = [s + len(t) for s, t in zip(starts, sentences[i])]  # exclusive, in text
-                    fwd = states["fwd"][r, ends]            # after the last char: sequence index end - 1 + 1
-                    bwd = states["bwd"][r, [n - s for s in starts]]  # after the first char, read backwards
-                    out[i] = np.concatenate([fwd, bwd], axis=1).astype(np.float32)
+                    out[i] = states[r, :len(sentences[i])].copy()
                 a = b
         return out
 
@@ -116,15 +107,9 @@ class ContextualTagger(nn.Module):
         self.tagger = tagger
         self.fwd_lm, self.bwd_lm = lms.models["fwd"], lms.models["bwd"]
 
-    def states(self, word_vectors, lm_chars_fwd, lm_chars_bwd, lm_index_fwd, lm_index_bwd):
-        picked = []
-        for lm, chars, index in ((self.fwd_lm, lm_chars_fwd, lm_index_fwd), (self.bwd_lm, lm_chars_bwd, lm_index_bwd)):
-            h = lm(chars)  # [B,L,H]; padding after a sequence never reaches its earlier states
-            picked.append(torch.gather(h, 1, index.unsqueeze(2).expand(-1, -1, h.shape[2])))
-        return torch.cat([word_vectors, *picked], dim=2)
-
     def forward(self, word_vectors, char_ids, lengths, lm_chars_fwd, lm_chars_bwd, lm_index_fwd, lm_index_bwd):
-        x = self.states(word_vectors, lm_chars_fwd, lm_chars_bwd, lm_index_fwd, lm_index_bwd)
+        x = torch.cat([word_vectors, pick_states(self.fwd_lm, lm_chars_fwd, lm_index_fwd),
+                       pick_states(self.bwd_lm, lm_chars_bwd, lm_index_bwd)], dim=2)
         h = self.tagger.encode(x, char_ids, lengths)
         return (self.tagger.out(h), *(layer(h) for layer in self.tagger.heads.values()))
 
@@ -177,11 +162,9 @@ def parity(graph, lms, onnx_path, char_vocab, dim, max_chars):
 
 def manifest_section(lms):
     """The manifest's `contextualStrings`: what the runtime needs to build the LM inputs."""
-    chars = lms.configs["fwd"]["chars"]
-    assert chars == lms.configs["bwd"]["chars"], "the forward and backward LMs have different characters"
     return {"method": "contextual string embeddings (Akbik et al. 2018): character LMs in the graph",
-            "charVocab": {"<pad>": 0, "<unk>": lms.unknown, **{c: i + 2 for i, c in enumerate(chars)}},
-            "boundary": BOUNDARY, "tokenSeparator": " ",
+            "charVocab": {"<pad>": 0, "<unk>": lms.unknown, **lms.index},
+            "boundary": BOUNDARY, "tokenSeparator": SEPARATOR,
             "hidden": {d: lms.models[d].lstm.hidden_size for d in lms.models},
             "heldOutBitsPerChar": {d: lms.histories[d][-1]["heldOutBpc"] for d in lms.models},
             "inputs": {"lm_chars_fwd": "int64 [B,L]: ids of boundary + tokens joined by the separator + boundary",

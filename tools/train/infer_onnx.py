@@ -68,23 +68,11 @@ class OnnxTagger:
         return [em[b, :len(s)] for b, s in enumerate(batch)]
 
     def _lm_inputs(self, batch):
-        """Char ids of each sentence's framed text, both ways, and each token's index into them (the manifest's
-        `inputs`), written from the manifest alone as a runtime must."""
-        vocab, boundary, sep = self.lm["charVocab"], self.lm["boundary"], self.lm["tokenSeparator"]
-        texts = [sep.join(s) for s in batch]
-        width, t = max(len(x) for x in texts) + 2, max(len(s) for s in batch)
-        feed = {k: np.zeros((len(batch), width), np.int64) for k in ("lm_chars_fwd", "lm_chars_bwd")}
-        feed.update({k: np.zeros((len(batch), t), np.int64) for k in ("lm_index_fwd", "lm_index_bwd")})
-        for b, (text, toks) in enumerate(zip(texts, batch)):
-            for key, s in (("lm_chars_fwd", text), ("lm_chars_bwd", text[::-1])):
-                framed = boundary + s + boundary
-                feed[key][b, :len(framed)] = [vocab.get(c, vocab["<unk>"]) for c in framed]
-            pos = 0
-            for j, tok in enumerate(toks):
-                feed["lm_index_fwd"][b, j] = pos + len(tok)
-                feed["lm_index_bwd"][b, j] = len(text) - pos
-                pos += len(tok) + len(sep)
-        return feed
+        """The character LMs' inputs, from the manifest's `contextualStrings` alone, as a runtime builds them."""
+        from .contextual import lm_inputs
+
+        vocab = self.lm["charVocab"]
+        return lm_inputs(batch, vocab, vocab["<unk>"], self.lm["boundary"], self.lm["tokenSeparator"])
 
     def sentence_emissions(self, sentences, batch_size=32):
         """[n, K] emissions per sentence, long ones stitched from the manifest's overlapping windows."""

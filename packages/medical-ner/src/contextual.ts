@@ -44,23 +44,20 @@ export class ContextualStringInputs {
   fill(slots: readonly FeedSlot[], t: number): Record<string, ort.Tensor> {
     const b = slots.length;
     const texts: number[][] = [];
-    const starts: number[][] = [];
-    const lengths: number[][] = [];
+    /** Per slot, each token's first and one-past-last position in its text. */
+    const spans: [number, number][][] = [];
     let width = 2;
     for (const slot of slots) {
       const ids: number[] = [];
-      const slotStarts: number[] = [];
-      const slotLengths: number[] = [];
+      const slotSpans: [number, number][] = [];
       for (let i = 0; i < slot.length; i++) {
         if (i > 0) ids.push(this.separator);
-        slotStarts.push(ids.length);
-        const before = ids.length;
+        const start = ids.length;
         for (const cp of conllSafeToken(slot.tokens[slot.from + i]!.result)) ids.push(this.id(cp));
-        slotLengths.push(ids.length - before);
+        slotSpans.push([start, ids.length]);
       }
       texts.push(ids);
-      starts.push(slotStarts);
-      lengths.push(slotLengths);
+      spans.push(slotSpans);
       width = Math.max(width, ids.length + 2);
     }
     const fwd = new BigInt64Array(b * width);
@@ -77,11 +74,10 @@ export class ContextualStringInputs {
         bwd[row + 1 + k] = BigInt(ids[n - 1 - k]!);
       }
       fwd[row + 1 + n] = bwd[row + 1 + n] = BigInt(this.boundary);
-      for (let j = 0; j < starts[s]!.length; j++) {
-        const start = starts[s]![j]!;
-        indexFwd[s * t + j] = BigInt(start + lengths[s]![j]!); // the token's last character, after the boundary
+      spans[s]!.forEach(([start, end], j) => {
+        indexFwd[s * t + j] = BigInt(end); // the token's last character, after the leading boundary
         indexBwd[s * t + j] = BigInt(n - start); // its first character in the reversed, framed text
-      }
+      });
     }
     return {
       lm_chars_fwd: new ort.Tensor("int64", fwd, [b, width]),

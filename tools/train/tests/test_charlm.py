@@ -51,8 +51,8 @@ def test_a_tokens_features_are_the_lm_states_that_have_read_it_and_one_side_of_t
     for i, tok in enumerate(sentence):
         end = pos + len(tok)
         with torch.no_grad():
-            prefix = torch.tensor([lms._ids(text[:end], "fwd")[:-1]])      # "\n" + text up to the token's end
-            suffix = torch.tensor([lms._ids(text[pos:], "bwd")[:-1]])      # "\n" + reversed text from its start
+            prefix = torch.tensor([charlm.encode(text[:end], lms.index, False)[:-1]])      # "\n" + text up to the token's end
+            suffix = torch.tensor([charlm.encode(text[pos:], lms.index, True)[:-1]])      # "\n" + reversed text from its start
             fwd = lms.models["fwd"](prefix)[0, -1].numpy()
             bwd = lms.models["bwd"](suffix)[0, -1].numpy()
         np.testing.assert_allclose(alone[i, :hidden], fwd, atol=1e-5)
