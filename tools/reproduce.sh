@@ -14,6 +14,7 @@ started=$(date +%s)
 
 # The same bytes on other x86-64 CPUs with AVX2 and FMA and the same library versions: the kernels are pinned.
 source tools/train/pinned-kernels.sh
+source tools/train/recipe.sh
 
 npm run build >/dev/null
 node tools/corpora/dist/cli.js --out tools/out/conll
@@ -23,9 +24,9 @@ PYTHONHASHSEED=0 $P -m tools.train.vectors --workers 1 --out tools/out/embedding
 # One torch thread per run, two runs side by side; each run's log is in tools/out/logs.
 mkdir -p tools/out/logs
 printf '%s\n' "${seeds[@]}" | xargs -P 2 -I{} sh -c \
-  '"$0" -m tools.train.train "$@" --sources aci-train --seed {} --out tools/out/runs/release-s{} \
+  '"$0" -m tools.train.train "$@" --seed {} --out tools/out/runs/release-s{} \
      > tools/out/logs/release-s{}.log 2>&1 || { echo "seed {} failed: tools/out/logs/release-s{}.log" >&2; exit 1; }' \
-  "$P" "${profile[@]}"
+  "$P" "${recipe[@]}" "${profile[@]}"
 rm -rf tools/out/runs/release
 $P -m tools.train.select_run "${seeds[@]/#/tools/out/runs/release-s}" --link tools/out/runs/release
 

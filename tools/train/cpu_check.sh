@@ -8,12 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/train/pinned-kernels.sh
+source tools/train/recipe.sh
 cpus=("$@")
 [ ${#cpus[@]} -gt 0 ] || cpus=(Haswell EPYC)
 
 # "loss …, aci-dev …" of one epoch, run by "$@" (nothing, or qemu-x86_64 -cpu NAME).
 first_epoch() {
-  "$@" /usr/bin/python3 -m tools.train.train --sources aci-train --seed 13 --epochs 1 --no-export \
+  "$@" /usr/bin/python3 -m tools.train.train "${recipe[@]}" --seed 13 --epochs 1 --no-export \
       --out tools/out/runs/cpu-check 2>/dev/null |
     /usr/bin/python3 -c 'import json, sys
 for line in sys.stdin:

@@ -272,6 +272,12 @@ def selection_phrase(manifest):
     return f"selected on aci-dev (epoch {epoch}; seed {seeds['chosenSeed']} of seeds {tried}, which scored {scores})"
 
 
+def aux_lm_phrase(manifest):
+    """The auxiliary language-model objective the encoder trained with, if any (it is not in the exported graph)."""
+    lm = manifest["training"].get("auxiliaryLanguageModel")
+    return f", auxiliary LM objective: weight {lm['weight']} over {lm['words']:,} words" if lm else ""
+
+
 def reproduction_sentence(repro, sha):
     """What docs/benchmarks/reproduce.json says about the last `tools/reproduce.sh` run and the shipped model `sha`."""
     if not repro:
@@ -333,7 +339,8 @@ def main(argv=None):
         f"Python {platform.python_version()}", "",
         f"Model: `models/ner_clinical_open/model.onnx`, SHA-256 `{sha}`; trained on {training}; "
         f"{manifest['training']['profile']} profile, partial-label CRF: {manifest['training']['partialLabels']}, "
-        f"fine-tuned vectors: {manifest['training'].get('tunedEmbeddings')}; {selection_phrase(manifest)}, so aci-dev "
+        f"fine-tuned vectors: {manifest['training'].get('tunedEmbeddings')}{aux_lm_phrase(manifest)}; "
+        f"{selection_phrase(manifest)}, so aci-dev "
         "figures are slightly optimistic.", "",
         reproduction_sentence(repro, sha),
         "",
