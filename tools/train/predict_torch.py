@@ -8,11 +8,9 @@ import argparse
 
 import torch
 
-from . import paths
+from . import export, paths
 from .conll import read_conll, write_conll
-from .crf import CRF
 from .data import Encoder
-from .model import Tagger
 from .train import Lexicon, Net, predict
 
 
@@ -24,12 +22,13 @@ def main(argv=None):
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
 
-    ckpt = torch.load(args.checkpoint, map_location="cpu")
+    # The parts the exported graph has (tagger, CRFs), as the exporter loads them: training-only parts such as an
+    # auxiliary LM head stay behind. The word table is the checkpoint's, fine-tuned or not.
+    ckpt, tagger, crf, head_crfs = export.load(args.checkpoint)
     lex = Lexicon(ckpt["embeddings_dir"])
     tags = ckpt["tags"]
-    tagger = Tagger(ckpt["char_vocab"], len(tags), lex.matrix.shape[1], **ckpt["config"])
-    net = Net(lex.matrix, tagger, CRF(tags), tune=False)
-    net.load_state_dict(ckpt["state"])
+    net = Net(lex.matrix, tagger, crf, tune=False, head_crfs=head_crfs)
+    net.table.load_state_dict({"weight": ckpt["state"]["table.weight"]})
     enc = Encoder(lex, ckpt["char_vocab"], tags, ckpt["max_chars"], {})
     sents = read_conll(args.conll)
     window = ckpt["window"]

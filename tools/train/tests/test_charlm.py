@@ -5,7 +5,7 @@ import json
 import numpy as np
 import torch
 
-from tools.train import charlm, train
+from tools.train import charlm, predict_torch, train
 from tools.train.conll import read_conll
 from tools.train.evaluate import chunk_scores
 from tools.train.infer_onnx import OnnxTagger
@@ -103,3 +103,9 @@ def test_an_auxiliary_language_model_trains_with_the_tagger_and_stays_out_of_the
     manifest = json.loads((tmp_path / "lm" / "export" / "manifest.json").read_text())
     assert manifest["training"]["auxiliaryLanguageModel"] == {"weight": 0.1, "words": 5}
     assert manifest["inputs"] == json.loads((tmp_path / "plain" / "export" / "manifest.json").read_text())["inputs"]
+    # The PyTorch reference that tools/parity compares with loads the checkpoint without its LM head.
+    predict_torch.main([str(tmp_path / "lm" / "best.pt"), "--conll", str(tmp_path / "conll" / "toy.dev.conll"),
+                        "--pred", str(tmp_path / "lm.dev.conll")])
+    sents = read_conll(tmp_path / "conll" / "toy.dev.conll")
+    assert [s.tags for s in read_conll(tmp_path / "lm.dev.conll")] == \
+        OnnxTagger(tmp_path / "lm" / "export").tag([s.tokens for s in sents])
