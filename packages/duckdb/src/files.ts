@@ -28,7 +28,10 @@ export function csvSource(path: string, options: CsvSourceOptions = {}): QuerySo
   };
 }
 
-/** A JSON lines file (gzip too). Invalid UTF-8 or malformed JSON fails the run with an error naming the line. */
+/**
+ * A JSON lines file (gzip too). Invalid UTF-8, malformed JSON or a lone surrogate escape (`"\ud83d"`, valid JSON
+ * but not UTF-8 text) fails the run with an error naming the line.
+ */
 export function jsonSource(path: string): QuerySource {
   return {
     // Types come from every line, not a sample: {"text": 42} after 20,000 strings must be seen as the number it is
@@ -36,7 +39,7 @@ export function jsonSource(path: string): QuerySource {
     query: `SELECT * FROM read_json(${sqlString(path)}, sample_size = -1)`,
     name: path,
     explainFailure: async (error) => {
-      if (!/Malformed JSON|invalid UTF-8/i.test(error.message)) return undefined;
+      if (!/Malformed JSON|invalid UTF-8|surrogate/i.test(error.message)) return undefined;
       const bad = await firstBadJsonLine(path).catch(() => undefined);
       // DuckDB's message stays the error's cause; its line number is not repeated here.
       return bad && `line ${bad.line}: ${bad.reason}`;
@@ -77,16 +80,35 @@ async function firstBadJsonLine(path: string): Promise<{ line: number; reason: s
         return { line, reason: "invalid UTF-8" };
       }
       if (text.trim() === "") continue;
+      let value: unknown;
       try {
-        JSON.parse(text);
+        value = JSON.parse(text);
       } catch (e) {
         return { line, reason: `malformed JSON: ${(e as Error).message}` };
       }
+      const lone = loneSurrogate(value);
+      if (lone) return { line, reason: `a lone UTF-16 surrogate (${lone}) in a string: JSON allows it, DuckDB's UTF-8 text cannot hold it` };
     }
     return undefined;
   } finally {
     raw.destroy();
   }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first unpaired surrogate in a parsed JSON value's strings (keys too), as its `\uXXXX` escape. */
+function loneSurrogate(value: unknown): string | undefined {
+  if (typeof value === "string") {
+    const found = LONE_SURROGATE.exec(value);
+    return found ? `\\u${found[0].charCodeAt(0).toString(16)}` : undefined;
+  }
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = loneSurrogate(key) ?? loneSurrogate(inner);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Lines as raw bytes (a string decoder would hide invalid UTF-8 behind U+FFFD). */

@@ -183,6 +183,20 @@ describe("annotateTable on bad input", async () => {
     await expect(annotate(jsonSource(late))).rejects.toThrow(new RegExp(`^${late}: cannot read it: line 25001: malformed JSON: Unterminated string`));
   });
 
+  it("names the line of a lone surrogate escape, which JSON allows and DuckDB's UTF-8 text cannot hold", async () => {
+    // What JSON.stringify writes for a note cut in the middle of an emoji; DuckDB names the line after it.
+    const cut = join(dir, "cut-emoji.jsonl");
+    const lines = [JSON.stringify({ id: 1, text: PAIN }), JSON.stringify({ id: 2, text: "🫀".slice(0, 1) }), JSON.stringify({ id: 3, text: PAIN })];
+    expect(lines[1]).toBe(String.raw`{"id":2,"text":"\ud83e"}`);
+    await writeFile(cut, lines.join("\n") + "\n");
+    await expect(annotate(jsonSource(cut))).rejects.toThrow(
+      new RegExp(String.raw`^${cut}: cannot read it: line 2: a lone UTF-16 surrogate \(\\ud83e\) in a string: JSON allows it`),
+    );
+    // A low surrogate alone, in a key, is found as well.
+    await writeFile(cut, [JSON.stringify({ id: 1, text: PAIN, ["x\udc00"]: 1 })].join("\n") + "\n");
+    await expect(annotate(jsonSource(cut))).rejects.toThrow(/line 1: a lone UTF-16 surrogate \(\\udc00\)/);
+  });
+
   it("allows duplicate ids: each row is a note of its own", async () => {
     const { chunks, summary } = await annotate({ query: `SELECT * FROM (VALUES ('a', ${sqlString(PAIN)}), ('a', ${sqlString(MASS)})) AS t(id, text)` });
     expect(chunks).toEqual({ a: [...(await chunksOf(PAIN)), ...(await chunksOf(MASS))] });
