@@ -2,7 +2,7 @@
 # Checks that tools/reproduce.sh's kernel pins make training independent of the CPU: the first epoch of the
 # shipped recipe (seed 13) on this CPU, then on other x86-64 CPUs emulated by qemu-user, must give the same loss
 # and aci-dev score to the last digit. Needs `apt-get install qemu-user` and the CoNLL and vectors reproduce.sh
-# builds; about 11 minutes per emulated CPU.
+# builds; about 18 minutes per emulated CPU.
 #   bash tools/train/cpu_check.sh              # Haswell (Intel, AVX2) and EPYC (AMD Zen, AVX2)
 #   bash tools/train/cpu_check.sh Skylake-Client
 set -euo pipefail

@@ -275,7 +275,7 @@ def selection_phrase(manifest):
 def aux_lm_phrase(manifest):
     """The auxiliary language-model objective the encoder trained with, if any (it is not in the exported graph)."""
     lm = manifest["training"].get("auxiliaryLanguageModel")
-    return f", auxiliary LM objective: weight {lm['weight']} over {lm['words']:,} words" if lm else ""
+    return f", auxiliary LM objective (training only): weight {lm['weight']}, {lm['words']:,}-word vocabulary" if lm else ""
 
 
 def reproduction_sentence(repro, sha):

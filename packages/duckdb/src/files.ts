@@ -62,8 +62,10 @@ async function csvRejects(reader: DuckDBConnection, path: string): Promise<Rejec
 }
 
 /**
- * The first line of a JSON lines file that is not valid UTF-8 or not one JSON value, read line by line (gunzipped
- * when the name ends in .gz): only called once DuckDB has failed, whose JSON errors name the line after the bad one.
+ * The first line of a JSON lines file that is not valid UTF-8, not one JSON value or holds a lone surrogate, read
+ * line by line (gunzipped when the name ends in .gz): only called once DuckDB has failed, whose JSON errors name the
+ * line after the bad one. A lone surrogate in a duplicate key's first value is not seen (JSON.parse keeps the last);
+ * DuckDB's own message is given then.
  */
 async function firstBadJsonLine(path: string): Promise<{ line: number; reason: string } | undefined> {
   const raw = createReadStream(path);

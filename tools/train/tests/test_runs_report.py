@@ -154,3 +154,10 @@ def test_selection_phrase_names_the_epoch_and_the_seeds_it_chose_among():
     chosen = {"metrics": {"epoch": 23}, "training": {"seed": 15, "seedSelection": {"chosenSeed": 15, "candidates": [
         {"seed": 13, "devStrictMicroF1": 0.9016, "bestEpoch": 26}, {"seed": 15, "devStrictMicroF1": 0.9068, "bestEpoch": 23}]}}}
     assert selection_phrase(chosen) == "selected on aci-dev (epoch 23; seed 15 of seeds 13, 15, which scored 0.9016 / 0.9068)"
+
+
+def test_aux_lm_phrase_names_the_objective_only_when_the_model_trained_with_it():
+    from tools.train.report import aux_lm_phrase
+    assert aux_lm_phrase({"training": {"seed": 13}}) == ""
+    lm = {"training": {"auxiliaryLanguageModel": {"weight": 0.1, "words": 4356}}}
+    assert aux_lm_phrase(lm) == ", auxiliary LM objective (training only): weight 0.1, 4,356-word vocabulary"
