@@ -23,14 +23,13 @@ def main(argv=None):
     torch.set_num_threads(2)
 
     # The parts the exported graph has (tagger, CRFs), as the exporter loads them: training-only parts such as an
-    # auxiliary LM head stay behind. The word table is the checkpoint's, fine-tuned or not.
+    # auxiliary LM head stay behind. The word table is the checkpoint's (fine-tuned or not); the Lexicon maps words.
     ckpt, tagger, crf, head_crfs = export.load(args.checkpoint)
     if "charlm" in ckpt:  # its graph also takes the character LMs' inputs, which this reference does not build
         raise SystemExit(f"{args.checkpoint}: a model with character LMs (--charlm); score its export with infer_onnx")
     lex = Lexicon(ckpt["embeddings_dir"])
     tags = ckpt["tags"]
-    net = Net(lex.matrix, tagger, crf, tune=False, head_crfs=head_crfs)
-    net.table.load_state_dict({"weight": ckpt["state"]["table.weight"]})
+    net = Net(ckpt["state"]["table.weight"].numpy(), tagger, crf, tune=False, head_crfs=head_crfs)
     enc = Encoder(lex, ckpt["char_vocab"], tags, ckpt["max_chars"], {})
     sents = read_conll(args.conll)
     window = ckpt["window"]

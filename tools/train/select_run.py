@@ -4,8 +4,9 @@
       --link tools/out/runs/release
 
 Before the auxiliary LM objective the recipe scored 0.898-0.910 on aci-dev across seeds (tools/train README,
-"Session 11"), so one seed could land under the 0.90 goal by chance; with it 0.9106-0.9145 ("Session 14"). choosing among seeds on the dev set is model selection like early stopping, and
-like it, it makes the chosen run's dev score an optimistic estimate. `--link` points a symlink at the chosen run
+"Session 11"), so one seed could land under the 0.90 goal by chance; with it 0.9106-0.9145 ("Session 14").
+Choosing among seeds on the dev set is model selection like early stopping, and like it, it makes the chosen run's
+dev score an optimistic estimate. `--link` points a symlink at the chosen run
 and records the choice in its export's manifest (`training.seedSelection`), so the shipped files say how they
 were picked.
 """

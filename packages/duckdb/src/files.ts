@@ -39,7 +39,7 @@ export function jsonSource(path: string): QuerySource {
     query: `SELECT * FROM read_json(${sqlString(path)}, sample_size = -1)`,
     name: path,
     explainFailure: async (error) => {
-      if (!/Malformed JSON|invalid UTF-8|surrogate/i.test(error.message)) return undefined;
+      if (!/Malformed JSON|invalid UTF-8/i.test(error.message)) return undefined;
       const bad = await firstBadJsonLine(path).catch(() => undefined);
       // DuckDB's message stays the error's cause; its line number is not repeated here.
       return bad && `line ${bad.line}: ${bad.reason}`;
