@@ -367,13 +367,19 @@ describe("kindling annotate: bad input and failed runs", async () => {
     expect(stderr.err[0]).toBe(`kindling: row 5 (id 16): ${message}`);
   });
 
-  it("fails on invalid UTF-8 in JSON lines, naming the file and the line, and writes nothing", async () => {
+  it("records unreadable JSON lines in --errors, naming the line, and keeps the row numbers of the notes after them", async () => {
     const path = join(dir, "bad.jsonl");
-    await writeFile(path, Buffer.from('{"id":1,"text":"Severe chest pain."}\n{"id":2,"text":"bad \xff bytes"}\n', "latin1"));
+    await writeFile(path, Buffer.from('{"text":"Severe chest pain."}\n{"text":"bad \xff bytes"}\n{"text": "no comma" "x": 1}\n{"text":"No fever."}\n', "latin1"));
     const output = join(dir, "bad-json.jsonl");
-    const result = await run(["annotate", path, "--output", output]);
-    expect(result.code).toBe(1);
-    expect(result.err[0]).toBe(`kindling: ${path}: cannot read it: line 2: invalid UTF-8`);
-    expect((await readdir(dir)).filter((f) => f.includes("bad-json"))).toEqual([]);
+    const errors = join(dir, "bad-json-errors.jsonl");
+    const result = await run(["annotate", path, "--output", output, "--errors", errors]);
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([expect.stringMatching(/^kindling: 4 notes, \d+ tokens, \d+ chunks, 2 errors in/)]);
+    expect(parseLines((await readFile(errors, "utf8")).trim().split("\n"))).toEqual([
+      { id: 1, row: 1, message: `${path} line 2: invalid UTF-8` },
+      { id: 2, row: 2, message: `${path} line 3: malformed JSON: Expected ',' or '}' after property value in JSON at position 20` },
+    ]);
+    const chunks = parseLines((await readFile(output, "utf8")).trim().split("\n"));
+    expect(chunks.map((c) => [c.id, c.chunk])).toEqual([[0, "Severe chest pain"], [3, "fever"]]);
   });
 });

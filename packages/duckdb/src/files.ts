@@ -1,8 +1,8 @@
-import { createReadStream } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { QuerySource, RejectedRow } from "./source.js";
+import type { MalformedRows, QuerySource, RejectedRow } from "./source.js";
 import { sqlString } from "./sql.js";
 
 export interface CsvSourceOptions {
@@ -29,24 +29,57 @@ export function csvSource(path: string, options: CsvSourceOptions = {}): QuerySo
 }
 
 /**
- * A JSON lines file (gzip too). Invalid UTF-8, malformed JSON or a lone surrogate escape (`"\ud83d"`, valid JSON
- * but not UTF-8 text) fails the run with an error naming the line.
+ * A JSON lines file (gzip too). A line DuckDB cannot read (malformed JSON, invalid UTF-8, a lone surrogate escape
+ * such as `"\ud83d"`, valid JSON but not UTF-8 text) does not fail the run: it becomes an error record naming the
+ * line, and every other line is read. A file holding one JSON array or pretty-printed objects, or starting with a byte
+ * order mark, is read in DuckDB's auto-detected layout, where such a value fails the run (naming the line, unless
+ * the values span lines).
  */
 export function jsonSource(path: string): QuerySource {
+  const layout = jsonLayout(path);
   return {
     // Types come from every line, not a sample: {"text": 42} after 20,000 strings must be seen as the number it is
-    // (an error record), not cast to "42" and annotated. The extra pass costs ~0.1 s per 100,000 notes.
-    query: `SELECT * FROM read_json(${sqlString(path)}, sample_size = -1)`,
+    // (an error record), not cast to "42" and annotated. The extra pass costs ~0.1 s per 100,000 notes. With
+    // ignore_errors DuckDB yields a line it cannot read as a row of NULLs, in its place: the row numbers stay the
+    // lines' (blank lines aside), so the bad lines can be found again by number.
+    query: `SELECT * FROM read_json(${sqlString(path)}, format = ${layout === "lines" ? "'newline_delimited'" : "'auto'"}, sample_size = -1, ignore_errors = true)`,
     name: path,
+    ...(layout === "lines" && { malformedRows: () => malformedJsonLines(path) }),
     explainFailure: async (error) => {
-      if (!/Malformed JSON|invalid UTF-8/i.test(error.message)) return undefined;
-      const bad = await firstBadJsonLine(path).catch(() => undefined);
+      // Only lines can be told apart line by line: in an array or pretty-printed objects DuckDB's message stands.
+      if (layout === "other" || !/Malformed JSON|invalid UTF-8/i.test(error.message)) return undefined;
+      const bad = (await malformedJsonLines(path, { first: true }).catch(() => undefined))?.reasons.values().next().value;
       // DuckDB's message stays the error's cause; its line number is not repeated here.
       return bad && `line ${bad.line}: ${bad.reason}`;
     },
   };
 }
 
+/**
+ * The file's layout from its first bytes: "lines" for one JSON value per line; "bom-lines" for the same after a byte
+ * order mark, which DuckDB's newline-delimited reader refuses and its auto-detected layout reads (as values that may
+ * span lines, where a bad one cannot be skipped); "other" for an array or pretty-printed objects. A file that cannot
+ * be read is "lines": DuckDB then names the problem.
+ */
+function jsonLayout(path: string): "lines" | "bom-lines" | "other" {
+  let head: Buffer;
+  try {
+    const file = openSync(path, "r");
+    try {
+      const bytes = Buffer.alloc(4096);
+      const read = readSync(file, bytes, 0, bytes.length, 0);
+      // Part of a gzip stream: Z_SYNC_FLUSH returns what those bytes hold instead of failing on the missing rest.
+      head = path.endsWith(".gz") ? gunzipSync(bytes.subarray(0, read), { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : bytes.subarray(0, read);
+    } finally {
+      closeSync(file);
+    }
+  } catch {
+    return "lines";
+  }
+  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  const start = /^[ \t\r\n\f\v]*(\[|\{[ \t\r]*\n)?/.exec(head.subarray(bom ? 3 : 0).toString("latin1"));
+  return start?.[1] ? "other" : bom ? "bom-lines" : "lines";
+}
 export function parquetSource(path: string): QuerySource {
   return { query: `SELECT * FROM read_parquet(${sqlString(path)})`, name: path };
 }
@@ -61,17 +94,23 @@ async function csvRejects(reader: DuckDBConnection, path: string): Promise<Rejec
   return result.getRowObjectsJS().map((r) => ({ message: `${path} line ${r.line}: ${r.error_type}: ${r.error_message}` }));
 }
 
+/** Lines DuckDB's newline-delimited reader skips rather than yielding a row for. */
+const BLANK_LINE = /^[ \t\r\f\v]*$/;
+
 /**
- * The first line of a JSON lines file that is not valid UTF-8, not one JSON value or holds a lone surrogate, read
- * line by line (gunzipped when the name ends in .gz): only called once DuckDB has failed, whose JSON errors name the
- * line after the bad one. A lone surrogate in a duplicate key's first value is not seen (JSON.parse keeps the last);
- * DuckDB's own message is given then.
+ * The lines of a JSON lines file that are not valid UTF-8, not one JSON value or hold a lone surrogate, keyed by the
+ * 0-based row DuckDB yields for each (rows are the non-blank lines), read line by line (gunzipped when the name ends
+ * in .gz). Only read once a row comes back all NULL, or DuckDB has failed (`first`: stop at the first bad line). A
+ * lone surrogate in a duplicate key's first value is not seen (JSON.parse keeps the last).
  */
-async function firstBadJsonLine(path: string): Promise<{ line: number; reason: string } | undefined> {
+async function malformedJsonLines(path: string, options: { first?: boolean } = {}): Promise<MalformedRows> {
   const raw = createReadStream(path);
   const bytes: Readable = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
-  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  // A byte order mark is only allowed (and only read past, by DuckDB's auto layout) at the start of the file.
+  const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const reasons = new Map<number, { line: number; reason: string }>();
   let line = 0;
+  let rows = 0;
   try {
     for await (const buffer of byteLines(bytes)) {
       line += 1;
@@ -79,22 +118,34 @@ async function firstBadJsonLine(path: string): Promise<{ line: number; reason: s
       try {
         text = utf8.decode(buffer);
       } catch {
-        return { line, reason: "invalid UTF-8" };
+        reasons.set(rows++, { line, reason: "invalid UTF-8" });
+        if (options.first) break;
+        continue;
       }
-      if (text.trim() === "") continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        return { line, reason: `malformed JSON: ${(e as Error).message}` };
+      if (line === 1 && text.startsWith("\uFEFF")) text = text.slice(1);
+      if (BLANK_LINE.test(text)) continue;
+      const reason = jsonLineProblem(text);
+      if (reason !== undefined) {
+        reasons.set(rows, { line, reason });
+        if (options.first) break;
       }
-      const lone = loneSurrogate(value);
-      if (lone) return { line, reason: `a lone UTF-16 surrogate (${lone}) in a string: JSON allows it, DuckDB's UTF-8 text cannot hold it` };
+      rows += 1;
     }
-    return undefined;
   } finally {
     raw.destroy();
   }
+  return { rows, reasons };
+}
+
+function jsonLineProblem(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return `malformed JSON: ${(e as Error).message}`;
+  }
+  const lone = loneSurrogate(value);
+  return lone && `a lone UTF-16 surrogate (${lone}) in a string: JSON allows it, DuckDB's UTF-8 text cannot hold it`;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -22,6 +22,18 @@ export interface QuerySource {
    * itself: DuckDB's JSON errors name the line after the bad one); undefined keeps DuckDB's message.
    */
   readonly explainFailure?: (error: Error) => Promise<string | undefined>;
+  /**
+   * For a reader that yields a line it cannot read as a row of NULLs, in its place (`jsonSource`): finds those rows.
+   * Asked at most once, when a row's id and text are both NULL.
+   */
+  readonly malformedRows?: () => Promise<MalformedRows>;
+}
+
+/** The rows a reader yielded as NULLs for lines it could not read, and the number of rows it yields in all. */
+export interface MalformedRows {
+  readonly rows: number;
+  /** Keyed by the 0-based row number; `line` is the file's 1-based line. */
+  readonly reasons: ReadonlyMap<number, { readonly line: number; readonly reason: string }>;
 }
 
 export type NoteSource = TableSource | QuerySource;
@@ -33,9 +45,9 @@ export interface RejectedRow {
 
 /** One note that was not annotated, and why: what goes to the errors table. */
 export interface RowError {
-  /** The note's id; null when the row never made it out of the reader (a rejected CSV line). */
+  /** The note's id; null when the reader could not read it (a rejected CSV line, a malformed JSON line). */
   readonly id: DuckDBValue;
-  /** 0-based row number in the order the source yields rows; null for rejected lines. */
+  /** 0-based row number in the order the source yields rows; null for rejected CSV lines, which yield no row. */
   readonly row: number | null;
   readonly message: string;
 }
@@ -79,6 +91,8 @@ function fromClause(source: NoteSource): string {
 export class NoteReader {
   /** `count`'s answer, once asked. */
   private rowCount: Promise<number> | undefined;
+  /** The source's unreadable lines, once a row of NULLs made it necessary to look for them. */
+  private malformed: Promise<MalformedRows> | undefined;
 
   private constructor(
     private readonly connection: DuckDBConnection,
@@ -142,6 +156,11 @@ export class NoteReader {
       const texts = chunk.getColumnValues(1);
       for (let i = 0; i < chunk.rowCount; i++, row++) {
         const id = this.hasIdColumn ? ids[i]! : BigInt(row);
+        const malformed = texts[i] === null && (!this.hasIdColumn || id === null) ? await this.malformedReason(row) : undefined;
+        if (malformed !== undefined) {
+          onRowError({ id, row, message: malformed });
+          continue;
+        }
         const text = this.decodeText(texts[i]!);
         const problem = this.problemWith(text);
         if (problem !== undefined) {
@@ -158,6 +177,21 @@ export class NoteReader {
       }
     }
     if (batch.texts.length > 0) yield batch;
+    const scanned = this.malformed && (await this.malformed);
+    if (scanned && scanned.rows !== row) {
+      // Rows and lines must pair up one to one, or the error records would name the wrong lines.
+      throw new SourceError(`${describeSource(this.source)}: read ${row} rows but found ${scanned.rows} non-blank lines, so the lines DuckDB could not read cannot be named`);
+    }
+  }
+
+  /** Why the reader yielded this all-NULL row (a line it could not read), or undefined for a real row. */
+  private async malformedReason(row: number): Promise<string | undefined> {
+    const { source } = this;
+    if ("table" in source || !source.malformedRows) return undefined;
+    const find = source.malformedRows;
+    this.malformed ??= this.run(find);
+    const bad = (await this.malformed).reasons.get(row);
+    return bad && `${describeSource(source)} line ${bad.line}: ${bad.reason}`;
   }
 
   /**
@@ -182,7 +216,13 @@ export class NoteReader {
 
   /** DuckDB hands JSON values over as their JSON text; a JSON text column can hold anything JSON can. */
   private decodeText(value: DuckDBValue): unknown {
-    return this.textColumn.type === "JSON" && typeof value === "string" ? JSON.parse(value) : value;
+    if (this.textColumn.type !== "JSON" || typeof value !== "string") return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      // DuckDB reads NaN and Infinity, which JSON has no place for.
+      return new NotJson(value);
+    }
   }
 
   /** Why a text cannot be annotated, or undefined when it can (null and empty texts can). */
@@ -205,6 +245,11 @@ export class NoteReader {
       throw await sourceFailure(this.source, e as Error, context);
     }
   }
+}
+
+/** A JSON column's value that JSON.parse refuses (NaN), kept as DuckDB's text for the error message. */
+class NotJson {
+  constructor(readonly text: string) {}
 }
 
 function emptyBatch(): { rows: number[]; ids: DuckDBValue[]; texts: (string | null)[] } {
@@ -230,6 +275,7 @@ async function sourceFailure(source: NoteSource, error: Error, context?: string)
 
 /** "a number (42)", "an array ([1,2])": what a value is, for error messages. */
 export function describeValue(value: unknown): string {
+  if (value instanceof NotJson) return `${value.text}, which is not JSON`;
   if (Array.isArray(value)) return `an array (${preview(value)})`;
   if (typeof value === "object") return `an object (${preview(value)})`;
   return `a ${typeof value} (${preview(value)})`;

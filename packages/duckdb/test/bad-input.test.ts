@@ -154,47 +154,80 @@ describe("annotateTable on bad input", async () => {
     expect(await read(csvSource(csv, { varcharColumns: ["text"] }))).toMatchObject({ idType: "BIGINT", ids: [1n, 2n] });
   });
 
-  it("fails on invalid UTF-8 in JSON lines and Parquet, naming the file and the line or value, leaving no table", async () => {
-    const jsonl = join(dir, "bad.jsonl");
-    await writeFile(jsonl, Buffer.from(`{"id":1,"text":"${PAIN}"}\n{"id":2,"text":"bad \xff bytes"}\n`, "latin1"));
-    const before = await tableNames(connection);
-    await expect(annotate(jsonSource(jsonl))).rejects.toThrow(new RegExp(`^${jsonl}: cannot read it: line 2: invalid UTF-8$`));
+  it("fails on invalid UTF-8 in Parquet, naming the file and the value, leaving no table", async () => {
     // Parquet marks the column as UTF-8; DuckDB checks it when reading and names the value.
     const parquet = join(dir, "bad.parquet");
     await connection.run(`COPY (SELECT * FROM (VALUES (1, ${sqlString(PAIN)}), (2, 'bad QQ bytes')) AS t(id, text)) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION uncompressed)`);
     const bytes = await readFile(parquet);
     for (let i = bytes.indexOf("QQ"); i >= 0; i = bytes.indexOf("QQ", i)) bytes.set([0xff, 0xfe], i);
     await writeFile(parquet, bytes);
+    const before = await tableNames(connection);
     await expect(annotate(parquetSource(parquet))).rejects.toThrow(/value "bad \\xFF\\xFE bytes" is not valid UTF8/);
     expect(await tableNames(connection)).toEqual(before);
   });
 
-  it("names the malformed line of a JSON lines file, plain or gzipped, wherever DuckDB trips on it", async () => {
-    // DuckDB's own message names the line after the bad one; the source finds the line itself.
-    const good = (id: number) => JSON.stringify({ id, text: PAIN });
-    const early = join(dir, "early.jsonl");
-    await writeFile(early, [good(1), good(2), `{"id": 3 "text": "no comma"}`, good(4)].join("\n") + "\n");
-    await expect(annotate(jsonSource(early))).rejects.toThrow(new RegExp(`^${early}: cannot read it: line 3: malformed JSON: Expected ','`));
-    // Past the ~20,000 rows DuckDB samples by default: the whole file is read for the schema, so it fails as early.
-    const late = join(dir, "late-bad.jsonl.gz");
-    const lines = Array.from({ length: 30_000 }, (_, i) => good(i + 1));
-    lines[25_000] = `{"id": 25001, "text": "unterminated}`;
-    await writeFile(late, gzipSync(lines.join("\n") + "\n"));
-    await expect(annotate(jsonSource(late))).rejects.toThrow(new RegExp(`^${late}: cannot read it: line 25001: malformed JSON: Unterminated string`));
+  it("records JSON lines DuckDB cannot read (malformed, invalid UTF-8, a lone surrogate), naming the line, and keeps every other row", async () => {
+    // A lone surrogate is what JSON.stringify writes for a note cut inside an emoji: valid JSON, not UTF-8 text.
+    const cut = JSON.stringify({ id: 4, text: "🫀".slice(0, 1) });
+    expect(cut).toBe(String.raw`{"id":4,"text":"\ud83e"}`);
+    const lines = [`{"id":1,"text":"${PAIN}"}`, `{"id": 2 "text": "no comma"}`, "", `{"id":3,"text":"bad \xff bytes"}`, cut, " \t", `{"id":5,"text":"${MASS}"}`];
+    const path = join(dir, "bad-lines.jsonl");
+    await writeFile(path, Buffer.from(lines.join("\n") + "\n", "latin1"));
+    const { summary, chunks, errors } = await annotate(jsonSource(path));
+    // Blank lines yield no row: rows 1-3 are lines 2, 4 and 5.
+    expect(errors).toEqual([
+      { id: null, row: 1, message: expect.stringMatching(new RegExp(`^${path} line 2: malformed JSON: Expected ','`)) },
+      { id: null, row: 2, message: `${path} line 4: invalid UTF-8` },
+      { id: null, row: 3, message: `${path} line 5: a lone UTF-16 surrogate (\\ud83e) in a string: JSON allows it, DuckDB's UTF-8 text cannot hold it` },
+    ]);
+    expect(chunks).toEqual({ "1": await chunksOf(PAIN), "5": await chunksOf(MASS) });
+    expect(summary).toMatchObject({ notes: 5, errors: 3 });
   });
 
-  it("names the line of a lone surrogate escape, which JSON allows and DuckDB's UTF-8 text cannot hold", async () => {
-    // What JSON.stringify writes for a note cut in the middle of an emoji; DuckDB names the line after it.
-    const cut = join(dir, "cut-emoji.jsonl");
-    const lines = [JSON.stringify({ id: 1, text: PAIN }), JSON.stringify({ id: 2, text: "🫀".slice(0, 1) }), JSON.stringify({ id: 3, text: PAIN })];
-    expect(lines[1]).toBe(String.raw`{"id":2,"text":"\ud83e"}`);
-    await writeFile(cut, lines.join("\n") + "\n");
-    await expect(annotate(jsonSource(cut))).rejects.toThrow(
-      new RegExp(String.raw`^${cut}: cannot read it: line 2: a lone UTF-16 surrogate \(\\ud83e\) in a string: JSON allows it`),
-    );
-    // A low surrogate alone, in a key, is found as well.
-    await writeFile(cut, [JSON.stringify({ id: 1, text: PAIN, ["x\udc00"]: 1 })].join("\n") + "\n");
-    await expect(annotate(jsonSource(cut))).rejects.toThrow(/line 1: a lone UTF-16 surrogate \(\\udc00\)/);
+  it("keeps row numbers as ids when a JSON line is bad, and finds a bad line past DuckDB's sample in a gzipped file", async () => {
+    const good = (i: number) => JSON.stringify({ text: i % 2 ? PAIN : MASS });
+    const lines = Array.from({ length: 30_000 }, (_, i) => good(i));
+    lines[25_000] = `{"text": "unterminated}`;
+    const path = join(dir, "late-bad.jsonl.gz");
+    await writeFile(path, gzipSync(lines.join("\n") + "\n"));
+    const { summary, chunks, errors } = await annotate(jsonSource(path), { idColumn: undefined });
+    expect(errors).toEqual([{ id: "25000", row: 25_000, message: expect.stringMatching(new RegExp(`^${path} line 25001: malformed JSON: Unterminated string`)) }]);
+    // The note after the bad line keeps its own number: ids are row numbers and the bad line is a row.
+    expect(chunks["25001"]).toEqual(await chunksOf(PAIN));
+    expect(chunks["25002"]).toEqual(await chunksOf(MASS));
+    expect(Object.keys(chunks)).toHaveLength(29_999);
+    expect(summary).toMatchObject({ notes: 30_000, errors: 1 });
+  });
+
+  it("tells a bad JSON line from a real row whose id and text are null", async () => {
+    const path = join(dir, "nulls.jsonl");
+    const lines = [`{"id":1,"text":"${PAIN}"}`, `{"id":null,"text":null}`, "{}", `{"id":4,"text":NaN}`, "{oops}", `{"id":6,"text":"${MASS}"}`];
+    await writeFile(path, lines.join("\r\n") + "\r\n");
+    const { summary, chunks, errors } = await annotate(jsonSource(path));
+    expect(errors).toEqual([
+      { id: "4", row: 3, message: 'text column "text" holds NaN, which is not JSON, expected a string or null' },
+      { id: null, row: 4, message: expect.stringMatching(new RegExp(`^${path} line 5: malformed JSON`)) },
+    ]);
+    expect(chunks).toEqual({ "1": await chunksOf(PAIN), "6": await chunksOf(MASS) });
+    // The null rows are notes with no text: annotated as empty, not errors.
+    expect(summary).toMatchObject({ notes: 6, errors: 2 });
+  });
+
+  it("reads JSON lines after a byte order mark, where a bad line fails the run, naming it", async () => {
+    // DuckDB's newline-delimited reader refuses the mark; its auto-detected layout reads past it but cannot skip a value.
+    const path = join(dir, "bom.jsonl");
+    await writeFile(path, [`\uFEFF{"id":1,"text":"${PAIN}"}`, `{"id":2,"text":"${MASS}"}`].join("\r\n") + "\r\n");
+    expect((await annotate(jsonSource(path))).chunks).toEqual({ "1": await chunksOf(PAIN), "2": await chunksOf(MASS) });
+    await writeFile(path, [`\uFEFF{"id":1,"text":"${PAIN}"}`, `{"id": 2 "text": "no comma"}`].join("\n") + "\n");
+    await expectFailsBeforeWriting(jsonSource(path), new RegExp(`^${path}: cannot read it: line 2: malformed JSON: Expected ','`));
+  });
+
+  it("fails on a bad value in a JSON array file, where the values are not lines, leaving no table", async () => {
+    const path = join(dir, "notes.json");
+    await writeFile(path, `[\n  {"id": 1, "text": "${PAIN}"},\n  {"id": 2 "text": "no comma"}\n]\n`);
+    await expectFailsBeforeWriting(jsonSource(path), /Malformed JSON/);
+    await writeFile(path, `[\n  {"id": 1, "text": "${PAIN}"},\n  {"id": 2, "text": "${MASS}"}\n]\n`);
+    expect((await annotate(jsonSource(path))).chunks).toEqual({ "1": await chunksOf(PAIN), "2": await chunksOf(MASS) });
   });
 
   it("allows duplicate ids: each row is a note of its own", async () => {
