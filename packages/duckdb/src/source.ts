@@ -180,7 +180,7 @@ export class NoteReader {
     const scanned = this.malformed && (await this.malformed);
     if (scanned && scanned.rows !== row) {
       // Rows and lines must pair up one to one, or the error records would name the wrong lines.
-      throw new SourceError(`${describeSource(this.source)}: read ${row} rows but found ${scanned.rows} non-blank lines, so the lines DuckDB could not read cannot be named`);
+      throw new SourceError(`${describeSource(this.source)}: read ${row} rows but its reader counted ${scanned.rows}, so the rows it could not read cannot be named`);
     }
   }
 

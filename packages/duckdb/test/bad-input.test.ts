@@ -213,6 +213,18 @@ describe("annotateTable on bad input", async () => {
     expect(summary).toMatchObject({ notes: 6, errors: 2 });
   });
 
+  it("fails rather than name the wrong lines when the source's rows and its count of lines disagree", async () => {
+    // A reader whose line scan counted one line more than the rows it yielded: every name after the gap would be off.
+    const source: NoteSource = {
+      query: `SELECT * FROM (VALUES (1, ${sqlString(PAIN)}), (NULL, NULL)) AS t(id, text)`,
+      name: "odd.jsonl",
+      malformedRows: async () => ({ rows: 3, reasons: new Map([[1, { line: 2, reason: "malformed JSON" }]]) }),
+    };
+    const before = await tableNames(connection);
+    await expect(annotate(source)).rejects.toThrow(new SourceError("odd.jsonl: read 2 rows but its reader counted 3, so the rows it could not read cannot be named"));
+    expect(await tableNames(connection)).toEqual(before);
+  });
+
   it("reads JSON lines after a byte order mark, where a bad line fails the run, naming it", async () => {
     // DuckDB's newline-delimited reader refuses the mark; its auto-detected layout reads past it but cannot skip a value.
     const path = join(dir, "bom.jsonl");
