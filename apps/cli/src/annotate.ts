@@ -5,6 +5,7 @@ import {
   annotateTable as annotateIntoDuckDB,
   annotationsOf,
   countAnnotations,
+  limitErrors,
   NoteReader,
   OutputError,
   SourceError,
@@ -86,6 +87,8 @@ export interface AnnotateTableOptions extends AnnotateTextOptions {
   textColumn: string;
   batchSize: number;
   maxTextLength: number;
+  /** Error records a run may have; one more fails it, writing nothing (default: no limit). */
+  maxErrors?: number;
   /** JSON lines file for error records; default stderr (or the `<table>_errors` table of a DuckDB output). */
   errors?: string;
   /** Replace an existing DuckDB output table. */
@@ -241,11 +244,11 @@ async function annotateStream(plan: RunPlan, runModel: RunModel, options: Annota
       await sink.abort();
       throw e;
     });
-    const onRowError = (error: RowError) => {
+    const onRowError = limitErrors(options.maxErrors, (error: RowError) => {
       errors.write(error);
       summary.errors++;
       if (error.row !== null) summary.notes++;
-    };
+    });
     const progress = progressFor(options, io, total, records.unit);
     try {
       // Only the columns the records and the token count read are encoded to Arrow.
@@ -330,6 +333,7 @@ async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: Ann
             outputs: { chunksTable: table },
             batchRows: plan.input.batchSize,
             maxTextLength: plan.input.maxTextLength,
+            maxErrors: options.maxErrors,
             ifExists: options.replace ? "replace" : "fail",
             onProgress: (p) => progress.update({ notes: p.notes, tokens: p.tokens, records: p.chunks }),
           });

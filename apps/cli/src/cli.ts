@@ -23,6 +23,7 @@ interface AnnotateFlags {
   outputTable?: string;
   batchSize: number;
   maxTextLength: number;
+  maxErrors?: number;
   errors?: string;
   replace?: boolean;
   progress?: boolean;
@@ -43,6 +44,12 @@ const DEFAULT_WORKERS = Math.max(1, availableParallelism());
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer.");
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError("must be a non-negative integer.");
   return n;
 }
 
@@ -68,8 +75,9 @@ errors in the table chunks_errors) or an Arrow IPC stream (--output-format arrow
 "-" for stdout). Output files appear only when the run succeeds.
 
 Rows that cannot be annotated (a non-string text value, a text over
---max-text-length, a malformed CSV line) become error records, on stderr or in
---errors; every other row is kept.
+--max-text-length, a malformed CSV or JSON line) become error records, on stderr
+or in --errors; every other row is kept. --max-errors n fails the run once there
+are more than n of them.
 
 The progress bar (rate, ETA) and the closing summary (notes, tokens, chunks,
 errors, seconds) go to stderr; stdout carries only the output.
@@ -113,6 +121,13 @@ export function buildProgram(io: Io = processIo): Command {
     .addOption(tableOption(new Option("--batch-size <n>", "notes per pipeline batch").argParser(positiveInt).default(DEFAULT_BATCH_SIZE)))
     .addOption(
       tableOption(new Option("--max-text-length <n>", "longer texts (UTF-16 code units) become error records instead of being annotated").argParser(positiveInt).default(DEFAULT_MAX_TEXT_LENGTH)),
+    )
+    .addOption(
+      tableOption(
+        new Option("--max-errors <n>", "fail the run (exit code 1, nothing written) once more than n notes could not be annotated (default: no limit)").argParser(
+          nonNegativeInt,
+        ),
+      ),
     )
     .addOption(tableOption(new Option("--errors <path>", "write error records as JSON lines {id, row, message} to this file (default: stderr)")))
     .addOption(tableOption(new Option("--replace", "replace an existing DuckDB --output table (default: fail if it exists)")))

@@ -17,7 +17,7 @@ describe("kindling --help", () => {
     expect(code).toBe(0);
     const help = out.join("\n").replace(/\s+/g, " ");
     const flags = ["--text", "--file", "--pipeline", "--output", "--output-format", "--id-column", "--text-column", "--input-format", "--table", "--output-table"];
-    for (const flag of [...flags, "--batch-size", "--max-text-length", "--errors", "--replace", "--progress", "--no-progress", "--ner-model", "--embeddings", "--head"]) {
+    for (const flag of [...flags, "--batch-size", "--max-text-length", "--max-errors", "--errors", "--replace", "--progress", "--no-progress", "--ner-model", "--embeddings", "--head"]) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('{"chunk","begin","end","ner_label","confidence","sentence"}');

@@ -382,4 +382,20 @@ describe("kindling annotate: bad input and failed runs", async () => {
     const chunks = parseLines((await readFile(output, "utf8")).trim().split("\n"));
     expect(chunks.map((c) => [c.id, c.chunk])).toEqual([[0, "Severe chest pain"], [3, "fever"]]);
   });
+
+  it("fails a run with more error records than --max-errors, naming the first, and writes nothing", async () => {
+    const path = join(dir, "mostly-bad.jsonl");
+    await writeFile(path, ['{"id":1,"text":7}', '{"id":2,"text":"Fever."}', '{"id":3,"text":8}'].join("\n") + "\n");
+    for (const output of ["limited.jsonl", "limited.parquet"]) {
+      const target = join(dir, output);
+      const over = await run(["annotate", path, "--id-column", "id", "--max-errors", "1", "--output", target, "--errors", join(dir, "limited-errors.jsonl")]);
+      expect(over.code).toBe(1);
+      expect(over.err.at(-1)).toBe('kindling: more than 1 note could not be annotated (maxErrors); the first, row 0: text column "text" holds a number (7), expected a string or null');
+      expect((await readdir(dir)).filter((f) => f.startsWith("limited"))).toEqual([]);
+    }
+    const within = await run(["annotate", path, "--id-column", "id", "--max-errors", "2", "--output", join(dir, "within.jsonl")]);
+    expect(within.code).toBe(0);
+    expect(within.err.at(-1)).toMatch(/^kindling: 3 notes, \d+ tokens, 1 chunks, 2 errors in/);
+    expect((await run(["annotate", path, "--max-errors", "-1"])).err.join("\n")).toMatch(/--max-errors <n>' argument '-1' is invalid. must be a non-negative integer/);
+  });
 });

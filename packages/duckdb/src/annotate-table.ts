@@ -3,7 +3,7 @@ import { annotationColumnNames, annotationListValue, annotationsOf, countAnnotat
 import { OutputError } from "./errors.js";
 import { annotateNotes, type AnnotatedNotes, type BatchModel } from "./notes.js";
 import { chunkRecord } from "./records.js";
-import { NoteReader, type NoteSource, type RowError } from "./source.js";
+import { limitErrors, NoteReader, type NoteSource, type RowError } from "./source.js";
 import { ANNOTATION_LIST_SQL, chunkColumns, errorColumns, existingTables, publish, StagedTable, type IfExists } from "./tables.js";
 
 export interface OutputTables {
@@ -37,6 +37,11 @@ export interface AnnotateTableOptions {
   batchRows?: number;
   /** Texts longer than this many UTF-16 code units become error records (default 1,000,000; see the README). */
   maxTextLength?: number;
+  /**
+   * Error records a run may have (default: no limit). One more stops the run with `TooManyErrors` and nothing is
+   * written: a text column of the wrong kind fails in the first rows instead of after millions of error records.
+   */
+  maxErrors?: number;
   /** What to do when an output table exists: "fail" (default, checked before any work) or "replace". */
   ifExists?: IfExists;
   /** Called after each batch is written, with the totals so far. */
@@ -79,12 +84,13 @@ export async function annotateTable(options: AnnotateTableOptions): Promise<Anno
     const run = new TableRun(writer, notes.idColumn.type, settings);
     try {
       await run.start();
-      const stream = annotateNotes(options.model, notes.batches((error) => run.writeError(error)), settings.modelTextColumn, columnsRead(settings));
+      const recordError = limitErrors(settings.maxErrors, (error) => run.writeError(error));
+      const stream = annotateNotes(options.model, notes.batches(recordError), settings.modelTextColumn, columnsRead(settings));
       for await (const annotated of stream) {
         await run.write(annotated);
         options.onProgress?.(run.progress());
       }
-      for (const rejected of await notes.rejectedRows()) run.writeError({ id: null, row: null, message: rejected.message });
+      for (const rejected of await notes.rejectedRows()) recordError({ id: null, row: null, message: rejected.message });
       const progress = run.progress();
       // The reader's last transaction must end before the swap, which may drop a table the source read.
       reader.closeSync();
@@ -121,6 +127,7 @@ interface Settings {
   annotationColumns?: readonly string[];
   batchRows: number;
   maxTextLength: number;
+  maxErrors?: number;
   ifExists: IfExists;
 }
 
@@ -141,6 +148,8 @@ function resolve(options: AnnotateTableOptions): Settings {
   const maxTextLength = options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
   if (!Number.isSafeInteger(batchRows) || batchRows < 1) throw new RangeError(`batchRows must be a positive integer, got ${batchRows}`);
   if (!Number.isSafeInteger(maxTextLength) || maxTextLength < 0) throw new RangeError(`maxTextLength must be a non-negative integer, got ${maxTextLength}`);
+  const { maxErrors } = options;
+  if (maxErrors !== undefined && (!Number.isSafeInteger(maxErrors) || maxErrors < 0)) throw new RangeError(`maxErrors must be a non-negative integer, got ${maxErrors}`);
   return {
     outputs,
     targets,
@@ -152,6 +161,7 @@ function resolve(options: AnnotateTableOptions): Settings {
     annotationColumns: options.annotationColumns,
     batchRows,
     maxTextLength,
+    maxErrors,
     ifExists: options.ifExists ?? "fail",
   };
 }

@@ -6,6 +6,20 @@ export class SourceError extends Error {
   }
 }
 
+/**
+ * More notes could not be annotated than the run allows (`maxErrors`): the run stops at the first one over the limit
+ * and writes nothing. The first error record is kept, as it often names the cause (a text column of the wrong type).
+ */
+export class TooManyErrors extends SourceError {
+  constructor(
+    readonly maxErrors: number,
+    readonly first: { readonly row: number | null; readonly message: string },
+  ) {
+    super(`more than ${maxErrors} ${maxErrors === 1 ? "note" : "notes"} could not be annotated (maxErrors); the first, ${first.row === null ? "" : `row ${first.row}: `}${first.message}`);
+    this.name = "TooManyErrors";
+  }
+}
+
 /** Output tables that cannot be written as asked: one already exists (`ifExists: "fail"`), or one is the source. */
 export class OutputError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBResult, DuckDBValue } from "@duckdb/node-api";
-import { SourceError } from "./errors.js";
+import { SourceError, TooManyErrors } from "./errors.js";
 import { sqlIdentifier, type ColumnInfo } from "./sql.js";
 
 /** Notes in a table of the connection's database (unqualified name; for other schemas use a query). */
@@ -50,6 +50,21 @@ export interface RowError {
   /** 0-based row number in the order the source yields rows; null for rejected CSV lines, which yield no row. */
   readonly row: number | null;
   readonly message: string;
+}
+
+/**
+ * `record`, for at most `maxErrors` error records (undefined: no limit); one more throws `TooManyErrors`, which stops
+ * the reader that reported it, and so the run.
+ */
+export function limitErrors(maxErrors: number | undefined, record: (error: RowError) => void): (error: RowError) => void {
+  if (maxErrors === undefined) return record;
+  let count = 0;
+  let first: RowError | undefined;
+  return (error) => {
+    first ??= error;
+    if (++count > maxErrors) throw new TooManyErrors(maxErrors, first);
+    record(error);
+  };
 }
 
 /** Consecutive notes that passed the checks, with their ids and source row numbers kept beside the text. */

@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { annotateTable, csvSource, DEFAULT_MAX_TEXT_LENGTH, jsonSource, NoteReader, parquetSource, SourceError, sqlString, type AnnotateTableOptions, type BatchModel, type NoteSource, type RowError } from "../src/index.js";
+import { annotateTable, csvSource, DEFAULT_MAX_TEXT_LENGTH, jsonSource, NoteReader, parquetSource, SourceError, sqlString, TooManyErrors, type AnnotateTableOptions, type BatchModel, type NoteSource, type RowError } from "../src/index.js";
 import { openDatabase, rows, tableNames, tempDir } from "./helpers.js";
 import { nerPipeline } from "./pipeline.js";
 
@@ -240,6 +240,29 @@ describe("annotateTable on bad input", async () => {
     await expectFailsBeforeWriting(jsonSource(path), /Malformed JSON/);
     await writeFile(path, `[\n  {"id": 1, "text": "${PAIN}"},\n  {"id": 2, "text": "${MASS}"}\n]\n`);
     expect((await annotate(jsonSource(path))).chunks).toEqual({ "1": await chunksOf(PAIN), "2": await chunksOf(MASS) });
+  });
+
+  it("stops at the first error record over maxErrors, naming the first one, and writes nothing", async () => {
+    const path = join(dir, "numbers.jsonl");
+    const texts = [PAIN, 42, MASS, ["x"], ...Array.from({ length: 20 }, () => PAIN)];
+    await writeFile(path, texts.map((text, id) => JSON.stringify({ id, text })).join("\n") + "\n");
+    let batches = 0;
+    const counting: BatchModel = {
+      transformBatches: (input) => {
+        batches++;
+        return model.transformBatches(input);
+      },
+    };
+    const before = await tableNames(connection);
+    const run = annotate(jsonSource(path), { maxErrors: 1, batchRows: 1, model: counting });
+    await expect(run).rejects.toThrow(TooManyErrors);
+    await expect(run).rejects.toMatchObject({ maxErrors: 1, first: { id: 1n, row: 1 } });
+    await expect(run).rejects.toThrow('more than 1 note could not be annotated (maxErrors); the first, row 1: text column "text" holds a number (42)');
+    expect(await tableNames(connection)).toEqual(before);
+    // The reader stopped at row 3: the 20 notes after it were never read.
+    expect(batches).toBeLessThan(5);
+    expect((await annotate(jsonSource(path), { maxErrors: 2 })).summary).toMatchObject({ notes: 24, errors: 2 });
+    await expect(annotate(jsonSource(path), { maxErrors: -1 })).rejects.toThrow("maxErrors must be a non-negative integer, got -1");
   });
 
   it("allows duplicate ids: each row is a note of its own", async () => {
