@@ -2,37 +2,19 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { DEFAULT_MAX_TEXT_LENGTH } from "@kindling/duckdb";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { annotateTable, annotateText, UsageError } from "./annotate.js";
-import { INPUT_FORMATS, type InputFormat } from "./input.js";
+import { annotateTable, annotateText, UsageError, type AnnotateTableOptions } from "./annotate.js";
+import { INPUT_FORMATS } from "./input.js";
 import { processIo, type Io } from "./io.js";
-import { OUTPUT_FORMATS, type OutputFormat } from "./output.js";
-import { PIPELINE_NAMES, type PipelineName } from "./pipelines.js";
+import { OUTPUT_FORMATS } from "./output.js";
+import { PIPELINE_NAMES } from "./pipelines.js";
 
 export type { Io } from "./io.js";
 
-interface AnnotateFlags {
+/** The annotate command's flags: a table run's options (its input is the argument), or a text and where it comes from. */
+interface AnnotateFlags extends Omit<AnnotateTableOptions, "input" | "model" | "workers"> {
   text?: string;
   file?: string;
-  pipeline: PipelineName;
-  output?: string;
-  outputFormat?: OutputFormat;
-  idColumn?: string;
-  textColumn: string;
-  inputFormat?: InputFormat;
-  table?: string;
-  outputTable?: string;
-  batchSize: number;
-  maxTextLength: number;
-  maxErrors?: number;
-  errors?: string;
-  replace?: boolean;
-  progress?: boolean;
   workers: number;
-  intraOpThreads?: number;
-  nerModel?: string;
-  embeddings?: string;
-  head?: string;
-  abbreviations?: boolean;
 }
 
 // Each worker holds one batch's annotations at a time: 64 notes keep two workers well under 1 GB with little loss of
