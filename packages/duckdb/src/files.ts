@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { Readable } from "node:stream";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -32,19 +32,21 @@ export function csvSource(path: string, options: CsvSourceOptions = {}): QuerySo
  * A JSON lines file (gzip too). A line DuckDB cannot read (malformed JSON, invalid UTF-8, a lone surrogate escape
  * such as `"\ud83d"`, valid JSON but not UTF-8 text) does not fail the run: it becomes an error record naming the
  * line, and every other line is read. A file holding one JSON array or pretty-printed objects, or starting with a byte
- * order mark, is read in DuckDB's auto-detected layout, where such a value fails the run (naming the line, unless
- * the values span lines).
+ * order mark, and a path that is not a regular file (a glob, a pipe) are read in DuckDB's auto-detected layout, where
+ * such a value fails the run (naming the line, when the file is one value per line).
  */
 export function jsonSource(path: string): QuerySource {
   const layout = jsonLayout(path);
+  const lines = layout === "lines";
   return {
     // Types come from every line, not a sample: {"text": 42} after 20,000 strings must be seen as the number it is
     // (an error record), not cast to "42" and annotated. The extra pass costs ~0.1 s per 100,000 notes. With
     // ignore_errors DuckDB yields a line it cannot read as a row of NULLs, in its place: the row numbers stay the
-    // lines' (blank lines aside), so the bad lines can be found again by number.
-    query: `SELECT * FROM read_json(${sqlString(path)}, format = ${layout === "lines" ? "'newline_delimited'" : "'auto'"}, sample_size = -1, ignore_errors = true)`,
+    // lines' (blank lines aside), so the bad lines can be found again by number. Only one value per line in one file
+    // allows that.
+    query: `SELECT * FROM read_json(${sqlString(path)}, format = ${lines ? "'newline_delimited', ignore_errors = true" : "'auto'"}, sample_size = -1)`,
     name: path,
-    ...(layout === "lines" && { malformedRows: () => malformedJsonLines(path) }),
+    ...(lines && { malformedRows: () => malformedJsonLines(path) }),
     explainFailure: async (error) => {
       // Only lines can be told apart line by line: in an array or pretty-printed objects DuckDB's message stands.
       if (layout === "other" || !/Malformed JSON|invalid UTF-8/i.test(error.message)) return undefined;
@@ -57,15 +59,16 @@ export function jsonSource(path: string): QuerySource {
 
 /**
  * The file's layout from its first bytes: "lines" for one JSON value per line; "bom-lines" for the same after a byte
- * order mark, which DuckDB's newline-delimited reader refuses and its auto-detected layout reads (as values that may
- * span lines, where a bad one cannot be skipped); "other" for an array or pretty-printed objects. A file that cannot
- * be read is "lines": DuckDB then names the problem.
+ * order mark, which DuckDB's newline-delimited reader refuses and its auto-detected layout reads; "other" for an array,
+ * pretty-printed objects, or a path that is not a regular file (DuckDB names a missing one).
  */
 function jsonLayout(path: string): "lines" | "bom-lines" | "other" {
   let head: Buffer;
   try {
     const file = openSync(path, "r");
     try {
+      // Reading a pipe would take its first bytes away from DuckDB.
+      if (!fstatSync(file).isFile()) return "other";
       const bytes = Buffer.alloc(4096);
       const read = readSync(file, bytes, 0, bytes.length, 0);
       // Part of a gzip stream: Z_SYNC_FLUSH returns what those bytes hold instead of failing on the missing rest.
@@ -74,12 +77,13 @@ function jsonLayout(path: string): "lines" | "bom-lines" | "other" {
       closeSync(file);
     }
   } catch {
-    return "lines";
+    return "other";
   }
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
   const start = /^[ \t\r\n\f\v]*(\[|\{[ \t\r]*\n)?/.exec(head.subarray(bom ? 3 : 0).toString("latin1"));
   return start?.[1] ? "other" : bom ? "bom-lines" : "lines";
 }
+
 export function parquetSource(path: string): QuerySource {
   return { query: `SELECT * FROM read_parquet(${sqlString(path)})`, name: path };
 }
