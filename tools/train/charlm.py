@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from . import conll, paths
+from .seeding import add_seed_args, seeded
 
 BOUNDARY = "\n"
 UNK = 1  # id 0 pads
@@ -128,13 +129,10 @@ def main(argv=None):
     ap.add_argument("--max-steps", type=int, help="stop after this many updates (tests; default: --minutes only)")
     ap.add_argument("--checkpoint-minutes", type=float, default=5)
     ap.add_argument("--held-out", type=int, default=200, help="every Nth sentence is held out")
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--threads", type=int, default=1)
+    add_seed_args(ap)
     ap.add_argument("--resume", action="store_true")
     args = ap.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
+    rng = seeded(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 

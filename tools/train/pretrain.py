@@ -15,7 +15,6 @@ never aci-dev). Checkpoints after every epoch (`encoder-NN.pt`; `encoder.pt` is 
 import argparse
 import json
 import math
-import random
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,6 +25,7 @@ from torch import nn
 from . import chars, embeddings, paths
 from .data import Lexicon, bucketed_batches
 from .model import Tagger
+from .seeding import add_seed_args, seeded
 from .vectors import KINDLING_TOKENS, Sentences
 
 # The parts of Tagger that pretraining teaches (the output layers are the tagger's own).
@@ -116,12 +116,9 @@ def main(argv=None):
     ap.add_argument("--char-filters", type=int, default=50)
     ap.add_argument("--max-chars", type=int, default=20)
     ap.add_argument("--dropout", type=float, default=0.2)
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--threads", type=int, default=1)
+    add_seed_args(ap)
     args = ap.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
+    rng = seeded(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t_start = time.time()

@@ -29,6 +29,7 @@ from .data import (Encoder, Lexicon, bucketed_batches, collate, inference_window
                    split_windows_for_training)
 from .evaluate import chunk_scores, format_chunks, format_tokens, token_report
 from .model import Tagger
+from .seeding import add_seed_args, seeded
 
 PROFILES = {
     "smoke": dict(epochs=1, patience=1, train_limit=1500, dev_limit=400, plateau_decay=0.0),
@@ -319,9 +320,7 @@ def main(argv=None):
                     help="weight of an auxiliary language-modelling loss on the encoder (Rei 2017; 0 = none)")
     ap.add_argument("--lm-vocab", type=int, default=7500, help="words the auxiliary LM predicts (the most frequent)")
     ap.add_argument("--test-source", metavar="SOURCE", help="also score the selected model on SOURCE's test split")
-    ap.add_argument("--seed", type=int, default=13)
-    # One thread: 13-17 s per aci-train epoch against 30-45 s with two on the 2-core machine (and a core left free).
-    ap.add_argument("--threads", type=int, default=1)
+    add_seed_args(ap)
     ap.add_argument("--no-export", action="store_true")
     # Every epoch is checkpointed, but a 40-epoch run keeps 40 files of up to 40 MB: only the latest few are kept.
     ap.add_argument("--keep-epochs", type=int, default=1, metavar="N",
@@ -353,9 +352,7 @@ def main(argv=None):
 
     auxiliary = auxiliary_sources(args)
 
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
+    rng = seeded(args)
     t_start = time.time()
 
     train_sents, labels = [], {}
