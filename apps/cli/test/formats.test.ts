@@ -390,7 +390,7 @@ describe("kindling annotate: bad input and failed runs", async () => {
       const target = join(dir, output);
       const over = await run(["annotate", path, "--id-column", "id", "--max-errors", "1", "--output", target, "--errors", join(dir, "limited-errors.jsonl")]);
       expect(over.code).toBe(1);
-      expect(over.err.at(-1)).toBe('kindling: more than 1 note could not be annotated (maxErrors); the first, row 0: text column "text" holds a number (7), expected a string or null');
+      expect(over.err.at(-1)).toBe('kindling: more than 1 note could not be annotated (maxErrors); the first: row 0: text column "text" holds a number (7), expected a string or null');
       expect((await readdir(dir)).filter((f) => f.startsWith("limited"))).toEqual([]);
     }
     const within = await run(["annotate", path, "--id-column", "id", "--max-errors", "2", "--output", join(dir, "within.jsonl")]);

@@ -15,7 +15,7 @@ export class TooManyErrors extends SourceError {
     readonly maxErrors: number,
     readonly first: { readonly row: number | null; readonly message: string },
   ) {
-    super(`more than ${maxErrors} ${maxErrors === 1 ? "note" : "notes"} could not be annotated (maxErrors); the first, ${first.row === null ? "" : `row ${first.row}: `}${first.message}`);
+    super(`more than ${maxErrors} ${maxErrors === 1 ? "note" : "notes"} could not be annotated (maxErrors); the first: ${first.row === null ? "" : `row ${first.row}: `}${first.message}`);
     this.name = "TooManyErrors";
   }
 }

@@ -257,7 +257,7 @@ describe("annotateTable on bad input", async () => {
     const run = annotate(jsonSource(path), { maxErrors: 1, batchRows: 1, model: counting });
     await expect(run).rejects.toThrow(TooManyErrors);
     await expect(run).rejects.toMatchObject({ maxErrors: 1, first: { id: 1n, row: 1 } });
-    await expect(run).rejects.toThrow('more than 1 note could not be annotated (maxErrors); the first, row 1: text column "text" holds a number (42)');
+    await expect(run).rejects.toThrow('more than 1 note could not be annotated (maxErrors); the first: row 1: text column "text" holds a number (42)');
     expect(await tableNames(connection)).toEqual(before);
     // The reader stopped at row 3: the 20 notes after it were never read.
     expect(batches).toBeLessThan(5);
