@@ -93,6 +93,8 @@ export interface AnnotateTableOptions extends AnnotateTextOptions {
   errors?: string;
   /** Replace an existing DuckDB output table. */
   replace?: boolean;
+  /** Add the run's rows to an existing DuckDB output table (its columns must match). */
+  append?: boolean;
   /** --progress / --no-progress; undefined: a bar only when stderr is a terminal. */
   progress?: boolean;
   /** What annotates the notes (default: the named pipeline, loaded once per process); a worker pool fits here. */
@@ -163,6 +165,8 @@ export function planRun(options: AnnotateTableOptions): RunPlan {
   if (options.pipeline === "tokens" && outputFormat !== "jsonl") throw new UsageError(`--pipeline tokens writes JSON lines only, not ${outputFormat}`);
   if (outputFormat === "duckdb" && options.errors !== undefined) throw new UsageError("a DuckDB --output keeps its error records in the table <table>_errors; --errors is for other outputs");
   if (options.replace && outputFormat !== "duckdb") throw new UsageError("--replace is for a DuckDB --output table (files are always replaced)");
+  if (options.append && outputFormat !== "duckdb") throw new UsageError("--append is for a DuckDB --output table (files are always replaced)");
+  if (options.append && options.replace) throw new UsageError("--append and --replace contradict each other: give one");
   const outputTable = outputFormat === "duckdb" ? (options.outputTable ?? (inputFormat === "duckdb" ? undefined : options.table) ?? "chunks") : undefined;
   return {
     input: {
@@ -334,13 +338,15 @@ async function annotateIntoTable(plan: RunPlan, runModel: RunModel, options: Ann
             batchRows: plan.input.batchSize,
             maxTextLength: plan.input.maxTextLength,
             maxErrors: options.maxErrors,
-            ifExists: options.replace ? "replace" : "fail",
+            ifExists: options.replace ? "replace" : options.append ? "append" : "fail",
             onProgress: (p) => progress.update({ notes: p.notes, tokens: p.tokens, records: p.chunks }),
           });
         } catch (e) {
           if (e instanceof OutputError && e.existingTables.length > 0) {
             const tables = e.existingTables.length === 1 ? `table ${e.existingTables[0]} already exists` : `tables ${e.existingTables.join(", ")} already exist`;
-            throw new Error(`${path}: ${tables} (pass --replace to replace ${e.existingTables.length === 1 ? "it" : "them"})`, { cause: e });
+            if (options.append) throw new Error(`${path}: ${e.message}`, { cause: e });
+            const them = e.existingTables.length === 1 ? "it" : "them";
+            throw new Error(`${path}: ${tables} (pass --replace to replace ${them}, or --append to add to ${them})`, { cause: e });
           }
           throw e;
         } finally {

@@ -113,6 +113,7 @@ export function buildProgram(io: Io = processIo): Command {
     )
     .addOption(tableOption(new Option("--errors <path>", "write error records as JSON lines {id, row, message} to this file (default: stderr)")))
     .addOption(tableOption(new Option("--replace", "replace an existing DuckDB --output table (default: fail if it exists)")))
+    .addOption(tableOption(new Option("--append", "add the chunks and error records to existing DuckDB --output tables (their columns must match)")))
     .addOption(tableOption(new Option("--workers <n>", "worker threads, each running the pipeline with its own ONNX Runtime session (1: the main thread)").argParser(positiveInt).default(DEFAULT_WORKERS)))
     .addOption(tableOption(new Option("--intra-op-threads <n>", "ONNX Runtime intra-op threads per pipeline").argParser(positiveInt)))
     .option("--ner-model <dir>", "a Kindling NER model directory to tag with (default: the shipped ner_clinical_open), e.g. one tools/train exported")

@@ -17,7 +17,7 @@ describe("kindling --help", () => {
     expect(code).toBe(0);
     const help = out.join("\n").replace(/\s+/g, " ");
     const flags = ["--text", "--file", "--pipeline", "--output", "--output-format", "--id-column", "--text-column", "--input-format", "--table", "--output-table"];
-    for (const flag of [...flags, "--batch-size", "--max-text-length", "--max-errors", "--errors", "--replace", "--progress", "--no-progress", "--ner-model", "--embeddings", "--head"]) {
+    for (const flag of [...flags, "--batch-size", "--max-text-length", "--max-errors", "--errors", "--replace", "--append", "--progress", "--no-progress", "--ner-model", "--embeddings", "--head"]) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('{"chunk","begin","end","ner_label","confidence","sentence"}');
@@ -78,7 +78,7 @@ describe("kindling usage errors", () => {
   });
 
   it("rejects table-only options with --text and --file", async () => {
-    const tableOnly = [["--id-column", "id"], ["--text-column", "note"], ["--input-format", "csv"], ["--output-format", "csv"], ["--table", "notes"], ["--errors", "e.jsonl"], ["--replace"]] as const;
+    const tableOnly = [["--id-column", "id"], ["--text-column", "note"], ["--input-format", "csv"], ["--output-format", "csv"], ["--table", "notes"], ["--errors", "e.jsonl"], ["--replace"], ["--append"]] as const;
     for (const [flag, value] of [...tableOnly, ["--batch-size", "8"], ["--max-text-length", "9"], ["--progress"]] as const) {
       const args = value === undefined ? [flag] : [flag, value];
       const result = await run(["annotate", "--text", "x", ...args]);

@@ -88,10 +88,19 @@ describe("kindling annotate: formats", async () => {
     expect(await query(path, "SELECT column_name, column_type FROM (DESCRIBE chunks)")).toContainEqual({ column_name: "id", column_type: "BIGINT" });
     const again = await run(["annotate", jsonl, "--id-column", "id", "--output", path, "--table", "chunks"]);
     expect(again.code).toBe(1);
-    expect(again.err).toEqual([`kindling: ${path}: tables chunks, chunks_errors already exist (pass --replace to replace them)`]);
+    expect(again.err).toEqual([`kindling: ${path}: tables chunks, chunks_errors already exist (pass --replace to replace them, or --append to add to them)`]);
     expect((await run(["annotate", jsonl, "--id-column", "id", "--output", path, "--table", "chunks", "--replace"])).code).toBe(0);
     expect(await read()).toEqual(expectedInDuckDB);
     expect(await query(path, "SELECT count(*)::INTEGER AS n FROM chunks_errors")).toEqual([{ n: 0 }]);
+    // --append adds a second run's rows after the first's.
+    expect((await run(["annotate", jsonl, "--id-column", "id", "--output", path, "--table", "chunks", "--append"])).code).toBe(0);
+    expect(await read()).toEqual([...expectedInDuckDB, ...expectedInDuckDB]);
+    // Ids of another type cannot go into the same id column.
+    const other = await writeJsonl(join(dir, "text-ids.jsonl"), [{ id: "a", text: "Fever." }]);
+    const mismatch = await run(["annotate", other, "--id-column", "id", "--output", path, "--table", "chunks", "--append"]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.err[0]).toMatch(new RegExp(`^kindling: ${path}: cannot append to table chunks: it has columns \\(id BIGINT, .*\\), this run writes \\(id VARCHAR, `));
+    expect(await read()).toEqual([...expectedInDuckDB, ...expectedInDuckDB]);
   });
 
   it("reads a table of a DuckDB file, and writes the chunks into the same file or another", async () => {
@@ -199,6 +208,8 @@ describe("kindling annotate: formats", async () => {
     expect(await usage([jsonl, "--output-table", "chunks"])).toBe("error: --output-table names the table of a DuckDB --output");
     expect(await usage([jsonl, "--output", join(dir, "e.duckdb"), "--errors", join(dir, "e.jsonl")])).toMatch(/^error: a DuckDB --output keeps its error records in the table <table>_errors/);
     expect(await usage([jsonl, "--replace"])).toBe("error: --replace is for a DuckDB --output table (files are always replaced)");
+    expect(await usage([jsonl, "--append"])).toBe("error: --append is for a DuckDB --output table (files are always replaced)");
+    expect(await usage([jsonl, "--output", join(dir, "x.duckdb"), "--append", "--replace"])).toBe("error: --append and --replace contradict each other: give one");
   });
 });
 

@@ -4,7 +4,7 @@ import { OutputError } from "./errors.js";
 import { annotateNotes, type AnnotatedNotes, type BatchModel } from "./notes.js";
 import { chunkRecord } from "./records.js";
 import { limitErrors, NoteReader, type NoteSource, type RowError } from "./source.js";
-import { ANNOTATION_LIST_SQL, chunkColumns, errorColumns, existingTables, publish, StagedTable, type IfExists } from "./tables.js";
+import { ANNOTATION_LIST_SQL, checkAppendable, chunkColumns, errorColumns, existingTables, publish, StagedTable, type IfExists } from "./tables.js";
 
 export interface OutputTables {
   /** The flat chunks table: `id, chunk, begin, end, ner_label, confidence, sentence`. */
@@ -42,7 +42,11 @@ export interface AnnotateTableOptions {
    * written: a text column of the wrong kind fails in the first rows instead of after millions of error records.
    */
   maxErrors?: number;
-  /** What to do when an output table exists: "fail" (default, checked before any work) or "replace". */
+  /**
+   * What to do when an output table exists: "fail" (default, checked before any work), "replace" it, or "append" the
+   * run's rows to it (its columns must match; checked before any work, or for an annotations table whose columns
+   * come from the model, at the first batch). Either way the tables change at the end, all or nothing.
+   */
   ifExists?: IfExists;
   /** Called after each batch is written, with the totals so far. */
   onProgress?: (progress: AnnotateProgress) => void;
@@ -79,7 +83,8 @@ export async function annotateTable(options: AnnotateTableOptions): Promise<Anno
     const existing = settings.ifExists === "fail" ? await existingTables(writer, settings.targets) : [];
     if (existing.length > 0) {
       const tables = existing.length === 1 ? `table ${existing[0]} already exists` : `tables ${existing.join(", ")} already exist`;
-      throw new OutputError(`output ${tables} (pass ifExists: "replace" to replace ${existing.length === 1 ? "it" : "them"})`, { existingTables: existing });
+      const them = existing.length === 1 ? "it" : "them";
+      throw new OutputError(`output ${tables} (pass ifExists: "replace" to replace ${them}, or "append" to add to ${them})`, { existingTables: existing });
     }
     const run = new TableRun(writer, notes.idColumn.type, settings);
     try {
@@ -148,6 +153,8 @@ function resolve(options: AnnotateTableOptions): Settings {
   const maxTextLength = options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
   if (!Number.isSafeInteger(batchRows) || batchRows < 1) throw new RangeError(`batchRows must be a positive integer, got ${batchRows}`);
   if (!Number.isSafeInteger(maxTextLength) || maxTextLength < 0) throw new RangeError(`maxTextLength must be a non-negative integer, got ${maxTextLength}`);
+  const ifExists = options.ifExists ?? "fail";
+  if (!["fail", "replace", "append"].includes(ifExists)) throw new RangeError(`ifExists must be "fail", "replace" or "append", got ${JSON.stringify(ifExists)}`);
   const { maxErrors } = options;
   if (maxErrors !== undefined && (!Number.isSafeInteger(maxErrors) || maxErrors < 0)) throw new RangeError(`maxErrors must be a non-negative integer, got ${maxErrors}`);
   return {
@@ -162,7 +169,7 @@ function resolve(options: AnnotateTableOptions): Settings {
     batchRows,
     maxTextLength,
     maxErrors,
-    ifExists: options.ifExists ?? "fail",
+    ifExists,
   };
 }
 
@@ -249,6 +256,7 @@ class TableRun {
   private async stage(target: string, columns: Parameters<typeof StagedTable.create>[2]): Promise<StagedTable> {
     const table = await StagedTable.create(this.connection, target, columns);
     this.staged.push(table);
+    if (this.settings.ifExists === "append") await checkAppendable(this.connection, table);
     return table;
   }
 }

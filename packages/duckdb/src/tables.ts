@@ -28,7 +28,11 @@ export function errorColumns(idType: string): ColumnInfo[] {
   ];
 }
 
-export type IfExists = "fail" | "replace";
+/**
+ * What a run does with an output table that already exists: "fail" (before any work), "replace" it, or "append" its
+ * rows to it (the columns must match, checked before any work for tables whose columns are known then).
+ */
+export type IfExists = "fail" | "replace" | "append";
 
 /**
  * Where a target's rows are written until the run succeeds. The name is fixed, not random, so that a rerun after
@@ -95,17 +99,50 @@ export async function existingTables(connection: DuckDBConnection, names: readon
   return names.filter((n) => existing.has(n.toLowerCase()));
 }
 
+/** A table's columns as `name TYPE`, in DuckDB's own spelling of the types (so two tables' lists compare). */
+async function columnsOf(connection: DuckDBConnection, table: string): Promise<string[]> {
+  const result = await connection.runAndReadAll(
+    `SELECT column_name, data_type FROM information_schema.columns
+     WHERE table_catalog = current_database() AND table_schema = current_schema() AND lower(table_name) = ${sqlString(table.toLowerCase())}
+     ORDER BY ordinal_position`,
+  );
+  return result.getRowsJS().map(([name, type]) => `${String(name)} ${String(type)}`);
+}
+
 /**
- * Swaps every staged table in under its real name in ONE transaction: other connections see all of the new tables
- * or none, and a failure (a target created meanwhile with `ifExists: "fail"`) leaves every old table in place.
+ * For `ifExists: "append"`: fails, before any row is written, when `target` exists with other columns than its staging
+ * table (the same names and types in any order: rows are appended by name).
+ */
+export async function checkAppendable(connection: DuckDBConnection, table: StagedTable): Promise<void> {
+  const existing = await columnsOf(connection, table.target);
+  if (existing.length === 0) return;
+  const staged = await columnsOf(connection, table.staging);
+  const key = (columns: string[]) => columns.map((c) => c.toLowerCase()).sort().join(", ");
+  if (key(existing) !== key(staged)) {
+    throw new OutputError(`cannot append to table ${table.target}: it has columns (${existing.join(", ")}), this run writes (${staged.join(", ")})`, {
+      existingTables: [table.target],
+    });
+  }
+}
+
+/**
+ * Swaps every staged table in under its real name, or appends its rows to the existing table (`ifExists: "append"`),
+ * in ONE transaction: other connections see all of the new rows or none, and a failure (a target created meanwhile
+ * with `ifExists: "fail"`) leaves every old table as it was.
  */
 export async function publish(connection: DuckDBConnection, tables: readonly StagedTable[], ifExists: IfExists): Promise<void> {
   for (const table of tables) table.close();
   await connection.run("BEGIN TRANSACTION");
   try {
     for (const table of tables) {
-      if (ifExists === "replace") await connection.run(`DROP TABLE IF EXISTS ${sqlIdentifier(table.target)}`);
-      await connection.run(`ALTER TABLE ${sqlIdentifier(table.staging)} RENAME TO ${sqlIdentifier(table.target)}`);
+      const target = sqlIdentifier(table.target);
+      if (ifExists === "append" && (await existingTables(connection, [table.target])).length > 0) {
+        await connection.run(`INSERT INTO ${target} BY NAME SELECT * FROM ${sqlIdentifier(table.staging)}`);
+        await connection.run(`DROP TABLE ${sqlIdentifier(table.staging)}`);
+        continue;
+      }
+      if (ifExists === "replace") await connection.run(`DROP TABLE IF EXISTS ${target}`);
+      await connection.run(`ALTER TABLE ${sqlIdentifier(table.staging)} RENAME TO ${target}`);
     }
     await connection.run("COMMIT");
   } catch (e) {

@@ -76,12 +76,49 @@ describe("annotateTable is all or nothing", async () => {
       },
     };
     await expect(annotateTable({ ...options, model: watched, outputs: { chunksTable: "chunks" } })).rejects.toThrow(
-      new OutputError('output table chunks already exists (pass ifExists: "replace" to replace it)', { existingTables: ["chunks"] }),
+      new OutputError('output table chunks already exists (pass ifExists: "replace" to replace it, or "append" to add to it)', { existingTables: ["chunks"] }),
     );
     expect(batches).toBe(0);
     expect(await tableNames(connection)).toEqual(["chunks", "notes"]);
     await annotateTable({ ...options, model: watched, outputs: { chunksTable: "chunks" }, ifExists: "replace" });
     expect((await rows(connection, "SELECT column_name FROM (DESCRIBE chunks)")).map((r) => r.column_name)).toEqual(["id", "chunk", "begin", "end", "ner_label", "confidence", "sentence"]);
+  });
+
+  it("appends to existing output tables with ifExists: append, in parts that each land whole, and only new notes", async () => {
+    const { connection, options } = await database();
+    const outputs = { chunksTable: "chunks", annotationsTable: "done" };
+    const part = (where: string) => ({ query: `SELECT * FROM notes WHERE ${where}` });
+    // The annotations table with no annotation columns is the list of notes done: the next part skips them.
+    const remaining = part("id NOT IN (SELECT id FROM done UNION ALL SELECT id FROM chunks_errors)");
+    await annotateTable({ ...options, source: part("id <= 2"), outputs, annotationColumns: [] });
+    // A part that fails leaves the tables as they were.
+    await expect(annotateTable({ ...options, source: remaining, model: failingAfter(model, 1), outputs, annotationColumns: [], ifExists: "append" })).rejects.toThrow(/model crashed/);
+    expect(await rows(connection, "SELECT id FROM done ORDER BY id")).toEqual([{ id: 1 }, { id: 2 }]);
+    const summary = await annotateTable({ ...options, source: remaining, outputs, annotationColumns: [], ifExists: "append" });
+    expect(summary.notes).toBe(3);
+    expect(await tableNames(connection)).toEqual(["chunks", "chunks_errors", "done", "notes"]);
+    // The same chunks, in the same order, as one run over every note.
+    await annotateTable({ ...options, outputs: { chunksTable: "whole" } });
+    const chunks = (table: string) => rows(connection, `SELECT * FROM ${table} ORDER BY rowid`);
+    expect(await chunks("chunks")).toEqual(await chunks("whole"));
+    expect(await rows(connection, "SELECT id FROM done ORDER BY rowid")).toEqual(NOTES.map((_, i) => ({ id: i + 1 })));
+  });
+
+  it("refuses to append to a table with other columns, before any work", async () => {
+    const { connection, options } = await database();
+    await connection.run("CREATE TABLE chunks (id VARCHAR, chunk VARCHAR)");
+    let batches = 0;
+    const watched: BatchModel = {
+      transformBatches: (input) => {
+        batches++;
+        return model.transformBatches(input);
+      },
+    };
+    await expect(annotateTable({ ...options, model: watched, outputs: { chunksTable: "chunks" }, ifExists: "append" })).rejects.toThrow(
+      "cannot append to table chunks: it has columns (id VARCHAR, chunk VARCHAR), this run writes (id INTEGER, chunk VARCHAR, begin INTEGER, end INTEGER, ner_label VARCHAR, confidence DOUBLE, sentence INTEGER)",
+    );
+    expect(batches).toBe(0);
+    expect(await tableNames(connection)).toEqual(["chunks", "notes"]);
   });
 
   it("swaps all output tables in one transaction: if one cannot be published, none is", async () => {
