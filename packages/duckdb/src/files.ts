@@ -104,8 +104,7 @@ const BLANK_LINE = /^[ \t\r\f\v]*$/;
 /**
  * The lines of a JSON lines file that are not valid UTF-8, not one JSON value or hold a lone surrogate, keyed by the
  * 0-based row DuckDB yields for each (rows are the non-blank lines), read line by line (gunzipped when the name ends
- * in .gz). Only read once a row comes back all NULL, or DuckDB has failed (`first`: stop at the first bad line). A
- * lone surrogate in a duplicate key's first value is not seen (JSON.parse keeps the last).
+ * in .gz). Only read once a row comes back all NULL, or DuckDB has failed (`first`: stop at the first bad line).
  */
 async function malformedJsonLines(path: string, options: { first?: boolean } = {}): Promise<MalformedRows> {
   const raw = createReadStream(path);
@@ -142,30 +141,35 @@ async function malformedJsonLines(path: string, options: { first?: boolean } = {
 }
 
 function jsonLineProblem(text: string): string | undefined {
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    JSON.parse(text);
   } catch (e) {
     return `malformed JSON: ${(e as Error).message}`;
   }
-  const lone = loneSurrogate(value);
+  const lone = loneSurrogateEscape(text);
   return lone && `a lone UTF-16 surrogate (${lone}) in a string: JSON allows it, DuckDB's UTF-8 text cannot hold it`;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Every escape sequence of a JSON text; `\\` is one, so the "u" after an escaped backslash starts none. */
+const ESCAPE = /\\(?:u([0-9a-fA-F]{4})|[^u])/g;
 
-/** The first unpaired surrogate in a parsed JSON value's strings (keys too), as its `\uXXXX` escape. */
-function loneSurrogate(value: unknown): string | undefined {
-  if (typeof value === "string") {
-    const found = LONE_SURROGATE.exec(value);
-    return found ? `\\u${found[0].charCodeAt(0).toString(16)}` : undefined;
+/**
+ * The first unpaired surrogate escape (`\ud83d` without a low surrogate right after it) in valid JSON text, as
+ * written. Read from the text, not the parsed value: JSON.parse keeps only the last value of a repeated key, and
+ * DuckDB refuses the line for any of them.
+ */
+function loneSurrogateEscape(json: string): string | undefined {
+  let high: string | undefined;
+  let end = -1;
+  for (const match of json.matchAll(ESCAPE)) {
+    const code = match[1] === undefined ? undefined : parseInt(match[1], 16);
+    const low = code !== undefined && code >= 0xdc00 && code <= 0xdfff;
+    if (high !== undefined && !(low && match.index === end)) return high;
+    if (high === undefined && low) return `\\u${match[1]!.toLowerCase()}`;
+    high = high === undefined && code !== undefined && code >= 0xd800 && code <= 0xdbff ? `\\u${match[1]!.toLowerCase()}` : undefined;
+    end = match.index + match[0].length;
   }
-  if (value === null || typeof value !== "object") return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = loneSurrogate(key) ?? loneSurrogate(inner);
-    if (found) return found;
-  }
-  return undefined;
+  return high;
 }
 
 /** Lines as raw bytes (a string decoder would hide invalid UTF-8 behind U+FFFD). */

@@ -170,7 +170,9 @@ describe("annotateTable on bad input", async () => {
     // A lone surrogate is what JSON.stringify writes for a note cut inside an emoji: valid JSON, not UTF-8 text.
     const cut = JSON.stringify({ id: 4, text: "🫀".slice(0, 1) });
     expect(cut).toBe(String.raw`{"id":4,"text":"\ud83e"}`);
-    const lines = [`{"id":1,"text":"${PAIN}"}`, `{"id": 2 "text": "no comma"}`, "", `{"id":3,"text":"bad \xff bytes"}`, cut, " \t", `{"id":5,"text":"${MASS}"}`];
+    // In a repeated key's first value JSON.parse never sees it (the last value wins); DuckDB refuses the line all the same.
+    const repeated = String.raw`{"id":6,"text":"\udc00 \\ud83d","text":"fine"}`;
+    const lines = [`{"id":1,"text":"${PAIN}"}`, `{"id": 2 "text": "no comma"}`, "", `{"id":3,"text":"bad \xff bytes"}`, cut, " \t", `{"id":5,"text":"${MASS}"}`, repeated];
     const path = join(dir, "bad-lines.jsonl");
     await writeFile(path, Buffer.from(lines.join("\n") + "\n", "latin1"));
     const { summary, chunks, errors } = await annotate(jsonSource(path));
@@ -179,9 +181,10 @@ describe("annotateTable on bad input", async () => {
       { id: null, row: 1, message: expect.stringMatching(new RegExp(`^${path} line 2: malformed JSON: Expected ','`)) },
       { id: null, row: 2, message: `${path} line 4: invalid UTF-8` },
       { id: null, row: 3, message: `${path} line 5: a lone UTF-16 surrogate (\\ud83e) in a string: JSON allows it, DuckDB's UTF-8 text cannot hold it` },
+      { id: null, row: 5, message: `${path} line 8: a lone UTF-16 surrogate (\\udc00) in a string: JSON allows it, DuckDB's UTF-8 text cannot hold it` },
     ]);
     expect(chunks).toEqual({ "1": await chunksOf(PAIN), "5": await chunksOf(MASS) });
-    expect(summary).toMatchObject({ notes: 5, errors: 3 });
+    expect(summary).toMatchObject({ notes: 6, errors: 4 });
   });
 
   it("keeps row numbers as ids when a JSON line is bad, and finds a bad line past DuckDB's sample in a gzipped file", async () => {
@@ -201,7 +204,9 @@ describe("annotateTable on bad input", async () => {
 
   it("tells a bad JSON line from a real row whose id and text are null", async () => {
     const path = join(dir, "nulls.jsonl");
-    const lines = [`{"id":1,"text":"${PAIN}"}`, `{"id":null,"text":null}`, "{}", `{"id":4,"text":NaN}`, "{oops}", `{"id":6,"text":"${MASS}"}`];
+    // An escaped backslash before "ud83d" is no surrogate escape: that row is real.
+    const backslash = String.raw`{"id":null,"text":null,"path":"C:\\ud83d"}`;
+    const lines = [`{"id":1,"text":"${PAIN}"}`, `{"id":null,"text":null}`, "{}", `{"id":4,"text":NaN}`, "{oops}", `{"id":6,"text":"${MASS}"}`, backslash];
     await writeFile(path, lines.join("\r\n") + "\r\n");
     const { summary, chunks, errors } = await annotate(jsonSource(path));
     expect(errors).toEqual([
@@ -210,7 +215,7 @@ describe("annotateTable on bad input", async () => {
     ]);
     expect(chunks).toEqual({ "1": await chunksOf(PAIN), "6": await chunksOf(MASS) });
     // The null rows are notes with no text: annotated as empty, not errors.
-    expect(summary).toMatchObject({ notes: 6, errors: 2 });
+    expect(summary).toMatchObject({ notes: 7, errors: 2 });
   });
 
   it("fails rather than name the wrong lines when the source's rows and its count of lines disagree", async () => {
