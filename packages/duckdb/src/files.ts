@@ -158,7 +158,7 @@ const ESCAPE = /\\(?:u([0-9a-fA-F]{4})|[^u])/g;
  * written. Read from the text, not the parsed value: JSON.parse keeps only the last value of a repeated key, and
  * DuckDB refuses the line for any of them.
  */
-function loneSurrogateEscape(json: string): string | undefined {
+export function loneSurrogateEscape(json: string): string | undefined {
   let high: string | undefined;
   let end = -1;
   for (const match of json.matchAll(ESCAPE)) {
