@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { annotateTable, OutputError, sqlString, stagingName, type AnnotateTableOptions, type BatchModel } from "../src/index.js";
-import { rows, tableNames, tempDir } from "./helpers.js";
+import { rows, tableNames, tempDir, watched } from "./helpers.js";
 import { nerPipeline } from "./pipeline.js";
 
 const NOTES = [modelCardNote(), "Severe chest pain, treated with aspirin.", "No fever. CT scan showed a small mass.", "Started metformin for type 2 diabetes.", "BP 120/80 🙂 stable."];
@@ -68,19 +68,13 @@ describe("annotateTable is all or nothing", async () => {
   it("replaces an existing output table with ifExists: replace, and refuses with the default, before any work", async () => {
     const { connection, options } = await database();
     await connection.run("CREATE TABLE chunks AS SELECT 'old' AS stale");
-    let batches = 0;
-    const watched: BatchModel = {
-      transformBatches: (input) => {
-        batches++;
-        return model.transformBatches(input);
-      },
-    };
-    await expect(annotateTable({ ...options, model: watched, outputs: { chunksTable: "chunks" } })).rejects.toThrow(
+    const watch = watched(model);
+    await expect(annotateTable({ ...options, model: watch.model, outputs: { chunksTable: "chunks" } })).rejects.toThrow(
       new OutputError('output table chunks already exists (pass ifExists: "replace" to replace it, or "append" to add to it)', { existingTables: ["chunks"] }),
     );
-    expect(batches).toBe(0);
+    expect(watch.batches()).toBe(0);
     expect(await tableNames(connection)).toEqual(["chunks", "notes"]);
-    await annotateTable({ ...options, model: watched, outputs: { chunksTable: "chunks" }, ifExists: "replace" });
+    await annotateTable({ ...options, model: watch.model, outputs: { chunksTable: "chunks" }, ifExists: "replace" });
     expect((await rows(connection, "SELECT column_name FROM (DESCRIBE chunks)")).map((r) => r.column_name)).toEqual(["id", "chunk", "begin", "end", "ner_label", "confidence", "sentence"]);
   });
 
@@ -107,17 +101,11 @@ describe("annotateTable is all or nothing", async () => {
   it("refuses to append to a table with other columns, before any work", async () => {
     const { connection, options } = await database();
     await connection.run("CREATE TABLE chunks (id VARCHAR, chunk VARCHAR)");
-    let batches = 0;
-    const watched: BatchModel = {
-      transformBatches: (input) => {
-        batches++;
-        return model.transformBatches(input);
-      },
-    };
-    await expect(annotateTable({ ...options, model: watched, outputs: { chunksTable: "chunks" }, ifExists: "append" })).rejects.toThrow(
+    const watch = watched(model);
+    await expect(annotateTable({ ...options, model: watch.model, outputs: { chunksTable: "chunks" }, ifExists: "append" })).rejects.toThrow(
       "cannot append to table chunks: it has columns (id VARCHAR, chunk VARCHAR), this run writes (id INTEGER, chunk VARCHAR, begin INTEGER, end INTEGER, ner_label VARCHAR, confidence DOUBLE, sentence INTEGER)",
     );
-    expect(batches).toBe(0);
+    expect(watch.batches()).toBe(0);
     expect(await tableNames(connection)).toEqual(["chunks", "notes"]);
   });
 

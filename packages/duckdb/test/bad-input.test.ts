@@ -5,8 +5,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { annotateTable, csvSource, DEFAULT_MAX_TEXT_LENGTH, jsonSource, NoteReader, parquetSource, SourceError, sqlString, TooManyErrors, type AnnotateTableOptions, type BatchModel, type NoteSource, type RowError } from "../src/index.js";
-import { openDatabase, rows, tableNames, tempDir } from "./helpers.js";
+import { annotateTable, csvSource, DEFAULT_MAX_TEXT_LENGTH, jsonSource, NoteReader, parquetSource, SourceError, sqlString, TooManyErrors, type AnnotateTableOptions, type NoteSource, type RowError } from "../src/index.js";
+import { openDatabase, rows, tableNames, tempDir, watched } from "./helpers.js";
 import { nerPipeline } from "./pipeline.js";
 
 const PAIN = "Severe chest pain, treated with aspirin.";
@@ -32,17 +32,11 @@ describe("annotateTable on bad input", async () => {
   /** Runs that must fail before writing: the model is never asked for a batch and no table appears. */
   async function expectFailsBeforeWriting(source: NoteSource, message: string | RegExp, options: Partial<AnnotateTableOptions> = {}) {
     const before = await tableNames(connection);
-    let asked = false;
-    const watched: BatchModel = {
-      transformBatches: (input) => {
-        asked = true;
-        return model.transformBatches(input);
-      },
-    };
-    const run = annotateTable({ instance, source, idColumn: "id", textColumn: "text", model: watched, outputs: { chunksTable: "never" }, ...options });
+    const watch = watched(model);
+    const run = annotateTable({ instance, source, idColumn: "id", textColumn: "text", model: watch.model, outputs: { chunksTable: "never" }, ...options });
     await expect(run).rejects.toThrow(SourceError);
     await expect(run).rejects.toThrow(message);
-    expect(asked).toBe(false);
+    expect(watch.batches()).toBe(0);
     expect(await tableNames(connection)).toEqual(before);
   }
 
@@ -251,21 +245,15 @@ describe("annotateTable on bad input", async () => {
     const path = join(dir, "numbers.jsonl");
     const texts = [PAIN, 42, MASS, ["x"], ...Array.from({ length: 20 }, () => PAIN)];
     await writeFile(path, texts.map((text, id) => JSON.stringify({ id, text })).join("\n") + "\n");
-    let batches = 0;
-    const counting: BatchModel = {
-      transformBatches: (input) => {
-        batches++;
-        return model.transformBatches(input);
-      },
-    };
+    const watch = watched(model);
     const before = await tableNames(connection);
-    const run = annotate(jsonSource(path), { maxErrors: 1, batchRows: 1, model: counting });
+    const run = annotate(jsonSource(path), { maxErrors: 1, batchRows: 1, model: watch.model });
     await expect(run).rejects.toThrow(TooManyErrors);
     await expect(run).rejects.toMatchObject({ maxErrors: 1, first: { id: 1n, row: 1 } });
     await expect(run).rejects.toThrow('more than 1 note could not be annotated (maxErrors); the first: row 1: text column "text" holds a number (42)');
     expect(await tableNames(connection)).toEqual(before);
-    // The reader stopped at row 3: the 20 notes after it were never read.
-    expect(batches).toBeLessThan(5);
+    // The reader stopped at row 3: the 20 notes after it never reached the model (at most rows 0 and 2 did).
+    expect(watch.batches()).toBeLessThanOrEqual(2);
     expect((await annotate(jsonSource(path), { maxErrors: 2 })).summary).toMatchObject({ notes: 24, errors: 2 });
     await expect(annotate(jsonSource(path), { maxErrors: -1 })).rejects.toThrow("maxErrors must be a non-negative integer, got -1");
   });

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
+import type { RecordBatch } from "apache-arrow";
+import type { BatchModel } from "../src/index.js";
 
 /** A temp directory for this test file, removed after its tests. */
 export async function tempDir(): Promise<string> {
@@ -34,3 +36,15 @@ export async function tableNames(connection: DuckDBConnection): Promise<string[]
 
 /** No lone surrogates: DuckDB text is UTF-8, which cannot hold them (String.prototype.isWellFormed is ES2024). */
 export const isWellFormed = (text: string): boolean => !/\p{Surrogate}/u.test(text);
+
+/** `model`, counting the batches of notes it reads (`batches()`): a run that fails before any work hands it none. */
+export function watched(model: BatchModel): { model: BatchModel; batches: () => number } {
+  let batches = 0;
+  async function* counted(input: AsyncIterable<RecordBatch>): AsyncGenerator<RecordBatch> {
+    for await (const batch of input) {
+      batches++;
+      yield batch;
+    }
+  }
+  return { model: { transformBatches: (input) => model.transformBatches(counted(input)) }, batches: () => batches };
+}
