@@ -23,17 +23,17 @@ const DEFAULT_BATCH_SIZE = 64;
 // One worker per core, one ONNX Runtime thread each: measured best on 2 cores (docs/benchmarks/pipeline.md).
 const DEFAULT_WORKERS = Math.max(1, availableParallelism());
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer.");
-  return n;
+/** A commander argument parser for integers of at least `min` ("" is no integer, though Number("") is 0). */
+function integerFrom(min: number, what: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be ${what}.`);
+    return n;
+  };
 }
 
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError("must be a non-negative integer.");
-  return n;
-}
+const positiveInt = integerFrom(1, "a positive integer");
+const nonNegativeInt = integerFrom(0, "a non-negative integer");
 
 const ANNOTATE_HELP = `
 Output (JSON lines; begin/end are UTF-16 offsets into the note's text, end inclusive,

@@ -4,7 +4,7 @@ import { OutputError } from "./errors.js";
 import { annotateNotes, type AnnotatedNotes, type BatchModel } from "./notes.js";
 import { chunkRecord } from "./records.js";
 import { limitErrors, NoteReader, type NoteSource, type RowError } from "./source.js";
-import { ANNOTATION_LIST_SQL, checkAppendable, chunkColumns, errorColumns, existingTables, publish, StagedTable, type IfExists } from "./tables.js";
+import { ANNOTATION_LIST_SQL, checkAppendable, chunkColumns, errorColumns, existingTables, IF_EXISTS, publish, StagedTable, type IfExists } from "./tables.js";
 
 export interface OutputTables {
   /** The flat chunks table: `id, chunk, begin, end, ner_label, confidence, sentence`. */
@@ -154,7 +154,7 @@ function resolve(options: AnnotateTableOptions): Settings {
   if (!Number.isSafeInteger(batchRows) || batchRows < 1) throw new RangeError(`batchRows must be a positive integer, got ${batchRows}`);
   if (!Number.isSafeInteger(maxTextLength) || maxTextLength < 0) throw new RangeError(`maxTextLength must be a non-negative integer, got ${maxTextLength}`);
   const ifExists = options.ifExists ?? "fail";
-  if (!["fail", "replace", "append"].includes(ifExists)) throw new RangeError(`ifExists must be "fail", "replace" or "append", got ${JSON.stringify(ifExists)}`);
+  if (!IF_EXISTS.includes(ifExists)) throw new RangeError(`ifExists must be "fail", "replace" or "append", got ${JSON.stringify(ifExists)}`);
   const { maxErrors } = options;
   if (maxErrors !== undefined && (!Number.isSafeInteger(maxErrors) || maxErrors < 0)) throw new RangeError(`maxErrors must be a non-negative integer, got ${maxErrors}`);
   return {

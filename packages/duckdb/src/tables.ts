@@ -32,7 +32,8 @@ export function errorColumns(idType: string): ColumnInfo[] {
  * What a run does with an output table that already exists: "fail" (before any work), "replace" it, or "append" its
  * rows to it (the columns must match, checked before any work for tables whose columns are known then).
  */
-export type IfExists = "fail" | "replace" | "append";
+export const IF_EXISTS = ["fail", "replace", "append"] as const;
+export type IfExists = (typeof IF_EXISTS)[number];
 
 /**
  * Where a target's rows are written until the run succeeds. The name is fixed, not random, so that a rerun after
